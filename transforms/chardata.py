@@ -1,0 +1,187 @@
+"""Compiled patterns and word lists shared by the transforms (kept apart from the logic)."""
+
+from __future__ import annotations
+
+import re
+
+# --- Text repair ----------------------------------------------------------------------------
+
+# Characters that appear when UTF-8 is read as cp1252/latin-1: a lead byte (Â..ô) followed by a
+# continuation byte as cp1252 shows it. Clean Indonesian text almost never has this pair, so it
+# is a cheap test for "ftfy has something to do here".
+_CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]|[\u00c2\u00c3\ufffd]|\u00e2\u20ac")
+
+# "Â" left over from a no-break space whose second byte was lost: alone, or before a space.
+STRAY_A_CIRCUMFLEX = re.compile("\u00c2(?=\\s|$)")
+# "â€" whose third byte was lost: 0x9D (the right double quote) is undefined in cp1252.
+LOST_QUOTE = re.compile("\u00e2\u20ac(?![\u0080-\u00bf\u2018-\u201e\u2020-\u2022\u2026\u2122\u0153\u0161\u017e\u0178\u02dc\u203a])")
+
+EXOTIC_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\t\v\f]")
+ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+SPACE_RUNS = re.compile(" {2,}")
+# C0 and C1 control characters left after ftfy (tabs and form feeds are spaces, handled above).
+CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+# --- Dates ----------------------------------------------------------------------------------
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        ("januari", "january", "jan"),
+        ("februari", "pebruari", "february", "feb", "peb"),
+        ("maret", "march", "mar"),
+        ("april", "apr"),
+        ("mei", "may"),
+        ("juni", "june", "jun"),
+        ("juli", "july", "jul"),
+        ("agustus", "august", "agu", "agt", "ags", "aug"),
+        ("september", "sep", "sept"),
+        ("oktober", "october", "okt", "oct"),
+        ("november", "nopember", "nov", "nop"),
+        ("desember", "december", "des", "dec"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        MONTHS[_name] = _number
+
+# Weekday names (Indonesian and English) mapped to Python's weekday numbers (Monday = 0).
+WEEKDAYS: dict[str, int] = {
+    "senin": 0, "selasa": 1, "rabu": 2, "kamis": 3, "jumat": 4, "jum'at": 4, "sabtu": 5, "minggu": 6, "ahad": 6,
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5, "sunday": 6,
+    "mon": 0, "tue": 1, "tues": 1, "wed": 2, "thu": 3, "thur": 3, "thurs": 3, "fri": 4, "sat": 5, "sun": 6,
+}  # fmt: skip
+
+# UTC offsets in hours. Indonesia has no daylight saving time, so fixed offsets are exact.
+TIMEZONES: dict[str, int] = {
+    "wib": 7, "wita": 8, "wit": 9, "gmt": 0, "utc": 0, "z": 0,
+    "asia/jakarta": 7, "asia/pontianak": 7, "asia/makassar": 8, "asia/jayapura": 9,
+    "gmt+7": 7, "gmt+8": 8, "gmt+9": 9, "utc+7": 7, "utc+8": 8, "utc+9": 9,
+}  # fmt: skip
+
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAY_ALT = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
+_TZ_ALT = "|".join(sorted((re.escape(t) for t in TIMEZONES), key=len, reverse=True))
+
+_TIME = r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?"
+_TZ = rf"(?P<tz>{_TZ_ALT})"
+_SEP = r"[\s,|/\-\u2013\u2014]*"
+
+# "Kamis, 31 Mei 2018 20:25 WIB", "Sat, 16 Mar 2019 10:28:47 GMT", "Senin, 21 Februari 2011 – 18:27 WIB"
+DATE_DMY = re.compile(
+    rf"(?:(?P<weekday>{_WEEKDAY_ALT})\.?,?\s*)?\b(?P<day>[0-3]?\d)\s+(?P<month>{_MONTH_ALT})\.?\s+(?P<year>(?:19|20)\d\d)\b"
+    rf"(?:{_SEP}(?:pukul\s+)?{_TIME}(?:\s*{_TZ}\b)?)?",
+    re.IGNORECASE,
+)
+# "Mar 16, 2019 17:28 Asia/Jakarta", "DECEMBER 9, 2022"
+DATE_MDY = re.compile(
+    rf"(?:(?P<weekday>{_WEEKDAY_ALT})\.?,?\s*)?\b(?P<month>{_MONTH_ALT})\.?\s+(?P<day>[0-3]?\d),?\s+(?P<year>(?:19|20)\d\d)\b"
+    rf"(?:{_SEP}{_TIME}(?:\s*{_TZ}\b)?)?",
+    re.IGNORECASE,
+)
+# "03/06/2021, 13:51 WIB", "09/11/2017 10:42", "2021-06-03 13:51" (day first, as Indonesian sites write it)
+DATE_NUMERIC = re.compile(
+    rf"\b(?:(?P<day>[0-3]?\d)[/.\-](?P<month>[01]?\d)[/.\-](?P<year>(?:19|20)\d\d)"
+    rf"|(?P<iyear>(?:19|20)\d\d)-(?P<imonth>[01]\d)-(?P<iday>[0-3]\d))"
+    rf"(?:{_SEP}(?:pukul\s+)?{_TIME}(?:\s*{_TZ}\b)?)?",
+    re.IGNORECASE,
+)
+# "Selasa, 16 Januari 2024" or "Kamis (25/4/2019)": a date anchored to a weekday, used in body text
+# for the current week. Checked against the publication date (flag date_inconsistent).
+WEEKDAY_DATE = re.compile(
+    rf"\b(?P<weekday>{_WEEKDAY_ALT})\b,?\s*(?:\(\s*(?P<nday>[0-3]?\d)/(?P<nmonth>[01]?\d)/(?P<nyear>(?:19|20)?\d\d)\s*\)"
+    rf"|(?P<day>[0-3]?\d)\s+(?P<month>{_MONTH_ALT})\s+(?P<year>(?:19|20)\d\d)\b)",
+    re.IGNORECASE,
+)
+LAST_MODIFIED = re.compile(r"\b(last\s+modified|updated|diperbarui|update\s+terakhir)\b", re.IGNORECASE)
+
+# --- Outlets and datelines -----------------------------------------------------------------
+
+# Brand names that are not themselves domains, as printed in datelines and bylines.
+OUTLET_BRANDS: dict[str, str] = {
+    "antara": "antaranews.com",
+    "antaranews": "antaranews.com",
+    "cnn indonesia": "cnnindonesia.com",
+    "cnbc indonesia": "cnbcindonesia.com",
+    "detiknews": "detik.com",
+    "detikcom": "detik.com",
+    "detikfinance": "detik.com",
+    "detiksport": "detik.com",
+    "detikinet": "detik.com",
+    "detikhealth": "detik.com",
+    "detiktravel": "detik.com",
+    "detikedu": "detik.com",
+    "kontan": "kontan.co.id",
+    "kumparan": "kumparan.com",
+    "idn times": "idntimes.com",
+    "pars today": "parstoday.ir",
+    "parstoday": "parstoday.ir",
+    "jpnn": "jpnn.com",
+    "jpnn.com": "jpnn.com",
+    "viva": "viva.co.id",
+    "inews": "inews.id",
+    "katadata": "katadata.co.id",
+}
+
+# News agencies credited as a source ("Sumber: Antara", "(ant)", "(AFP)").
+WIRE_AGENCIES: dict[str, str] = {
+    "antara": "Antara",
+    "ant": "Antara",
+    "reuters": "Reuters",
+    "afp": "AFP",
+    "ap": "AP",
+    "associated press": "AP",
+    "xinhua": "Xinhua",
+    "bernama": "Bernama",
+    "anadolu": "Anadolu",
+    "sputnik": "Sputnik",
+    "tass": "TASS",
+    "yonhap": "Yonhap",
+    "kyodo": "Kyodo",
+    "bloomberg": "Bloomberg",
+    "dpa": "DPA",
+    "efe": "EFE",
+}
+
+# A domain-like token as printed in datelines: "Liputan6.com", "TEMPO.CO", "REPUBLIKA.CO.ID".
+DOMAIN_TOKEN = r"[A-Za-z][A-Za-z0-9\-]*(?:\.[A-Za-z]{2,6}){1,2}"
+_BRAND_ALT = "|".join(sorted((re.escape(b) for b in OUTLET_BRANDS), key=len, reverse=True))
+OUTLET_TOKEN = rf"(?:{DOMAIN_TOKEN}|(?i:{_BRAND_ALT}))"
+CITY_TOKEN = r"[A-Z][A-Za-z'\.\-]+(?: [A-Z][A-Za-z'\.\-]+){0,2}"
+DATELINE_SEP = r"\s*(?:-{1,2}|\u2013|\u2014)\s*"
+
+DATELINES = (
+    # "Liputan6.com, Moskow - ", "TEMPO.CO, Jakarta - ", "REPUBLIKA.CO.ID, JAKARTA -- "
+    re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}),\s*(?P<city>{CITY_TOKEN}){DATELINE_SEP}"),
+    # "TEGAL, KOMPAS.com - ", "Jakarta, CNN Indonesia -- "
+    re.compile(rf"^(?P<city>{CITY_TOKEN}),\s*(?P<outlet>{OUTLET_TOKEN}){DATELINE_SEP}"),
+    # "Jakarta (ANTARA) - "
+    re.compile(rf"^(?P<city>{CITY_TOKEN})\s*\((?P<outlet>{OUTLET_TOKEN})\){DATELINE_SEP}"),
+    # "ORBITINDONESIA.COM - ", "Suara.com - "
+    re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}"),
+)
+
+# --- Line shapes ------------------------------------------------------------------------------
+
+SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$|[\"\u201d\u2019]$")
+WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
+# Credits that mark a photo caption: "[Valery Sharifulin/TASS News Agency via AP]",
+# "(ANTARA Photo/Sputnik/Alexei Nikolsky)", "(Foto: Dok. Polri)", "(REUTERS/Willy Kurniawan)".
+TRAILING_BRACKET = re.compile(r"[\[(]([^\[\]()]{2,200})[\])]\s*$")
+CREDIT_WORDS = re.compile(
+    r"^\s*(?:foto|photo|dok\.?|dokumentasi|ilustrasi|istimewa|ist\.?|getty images|shutterstock|sumber foto)\b",
+    re.IGNORECASE,
+)
+SLASH_BETWEEN_WORDS = re.compile(r"[A-Za-z]{2,}\s*/\s*[A-Za-z]{2,}")
+CAPTION_BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf]\s*")
+# "Igor Morgulov, Deputi Menteri Luar Negeri Rusia": a name, a comma and a role.
+NAME_AND_ROLE = re.compile(r"^(?:[A-Z][\w.'\-]+ ){1,3}[A-Z][\w.'\-]+, [A-Z][\w ,.'\-]+$")
+# Indonesian verb affixes (meN-, ber-, ter-, di-, per-) on a word of a headline: subheadings are
+# clauses ("Rusia Mendukung Rencana Dialog"), uncredited captions are noun phrases ("Bendera Rusia").
+VERB_LIKE = re.compile(r"^(?:me[mn]?g?y?|ber|ter|di|per)[a-z]{3,}$")
+NOT_VERBS = frozenset(
+    "menteri mentri media medan meja menit merah mereka mesir meksiko bersama berita berlin bernama terhadap "
+    "tersebut terbaru terbesar terkini tertinggi direktur dinas dialog digital diri dunia diplomat diplomasi "
+    "persen perdana periode pertama perang perdamaian permata pertamina persija".split()
+)

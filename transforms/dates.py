@@ -1,0 +1,130 @@
+"""Find and parse publication dates as Indonesian and English news pages print them."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+
+from berita.transforms import chardata
+
+# Local time (WIB) is assumed when a time has no zone: Indonesian outlets print Jakarta time.
+DEFAULT_OFFSET_HOURS = 7
+# A date line may carry a few words besides the date ("Kompas.com - ", "(last modified ... )").
+_MAX_EXTRA_WORDS = 4
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """A date found in text: the UTC instant, the text as printed, and whether it had a time."""
+
+    when: datetime
+    raw: str
+    has_time: bool
+    start: int
+    end: int
+
+
+def _year(text: str) -> int:
+    year = int(text)
+    return year + 2000 if year < 100 else year
+
+
+def _to_utc(match: re.Match[str], year: int, month: int, day: int) -> datetime | None:
+    groups = match.groupdict()
+    try:
+        if groups.get("hour") is None:
+            return datetime(year, month, day, tzinfo=UTC)
+        offset = chardata.TIMEZONES.get((groups.get("tz") or "").lower(), DEFAULT_OFFSET_HOURS)
+        local = datetime(
+            year, month, day, int(groups["hour"]), int(groups["minute"]), int(groups.get("second") or 0),
+            tzinfo=timezone(timedelta(hours=offset)),
+        )  # fmt: skip
+    except ValueError:  # 31 February and friends: not a date
+        return None
+    return local.astimezone(UTC)
+
+
+def _from_match(match: re.Match[str]) -> FoundDate | None:
+    g = match.groupdict()
+    if g.get("iyear"):
+        year, month, day = int(g["iyear"]), int(g["imonth"]), int(g["iday"])
+    else:
+        month_text = g["month"]
+        month = chardata.MONTHS.get(month_text.lower()) if not month_text.isdigit() else int(month_text)
+        if month is None:
+            return None
+        year, day = _year(g["year"]), int(g["day"])
+    when = _to_utc(match, year, month, day)
+    if when is None:
+        return None
+    raw = match.group(0).strip(" ,|-\u2013\u2014")
+    return FoundDate(when, raw, g.get("hour") is not None, match.start(), match.end())
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """Every date in ``text``, in order of position (overlaps resolved by the earlier match).
+
+    >>> [d.when.isoformat() for d in find_dates("Kamis, 31 Mei 2018 20:25 WIB")]
+    ['2018-05-31T13:25:00+00:00']
+    >>> [d.raw for d in find_dates("Mar 16, 2019 17:28 Asia/Jakarta")]
+    ['Mar 16, 2019 17:28 Asia/Jakarta']
+    >>> [d.when.isoformat() for d in find_dates("Kompas.com - 03/06/2021, 13:51 WITA")]
+    ['2021-06-03T05:51:00+00:00']
+    """
+    found: list[FoundDate] = []
+    for pattern in (chardata.DATE_DMY, chardata.DATE_MDY, chardata.DATE_NUMERIC):
+        for match in pattern.finditer(text):
+            parsed = _from_match(match)
+            if parsed is not None and not any(f.start < parsed.end and parsed.start < f.end for f in found):
+                found.append(parsed)
+    return sorted(found, key=lambda f: f.start)
+
+
+def date_line(text: str) -> FoundDate | None:
+    """The date when the whole line is a date (give or take a few words), else None.
+
+    A date inside a sentence is not a publication date.
+
+    >>> date_line("(last modified Sat, 16 Mar 2019 10:28:47 GMT )").when.isoformat()
+    '2019-03-16T10:28:47+00:00'
+    >>> date_line("Dialog itu digelar pada Selasa, 10 April 2018, di Moskow bersama para menteri.") is None
+    True
+    """
+    if len(text) > 120:
+        return None
+    dates = find_dates(text)
+    if len(dates) != 1:
+        return None
+    found = dates[0]
+    rest = text[: found.start] + " " + text[found.end :]
+    if len(chardata.WORD.findall(rest)) > _MAX_EXTRA_WORDS:
+        return None
+    return found
+
+
+def is_modified_line(text: str) -> bool:
+    """'(last modified ...)', 'Diperbarui ...': a revision date, not the publication date."""
+    return chardata.LAST_MODIFIED.search(text) is not None
+
+
+def weekday_dates(text: str) -> list[date]:
+    """Dates anchored to a weekday whose weekday is right: 'Selasa, 16 Januari 2024', 'Kamis (25/4/2019)'.
+
+    >>> weekday_dates("bertemu pada Selasa, 16 Januari 2024, kata Kremlin; Senin, 16 Januari 2024 salah")
+    [datetime.date(2024, 1, 16)]
+    """
+    out: list[date] = []
+    for match in chardata.WEEKDAY_DATE.finditer(text):
+        g = match.groupdict()
+        try:
+            if g.get("nday"):
+                day = date(_year(g["nyear"]), int(g["nmonth"]), int(g["nday"]))
+            else:
+                month = chardata.MONTHS[g["month"].lower()]
+                day = date(int(g["year"]), month, int(g["day"]))
+        except (ValueError, KeyError):
+            continue
+        if chardata.WEEKDAYS[g["weekday"].lower()] == day.weekday():
+            out.append(day)
+    return out

@@ -1,0 +1,123 @@
+"""Turn raw bytes into text, recording which encoding was used."""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+# Byte-order marks, longest first so UTF-32 is not mistaken for UTF-16.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Single-byte encodings that Indonesian pages realistically come in; charset-normalizer picks
+# among them. cp1252 first: it is latin-1 plus curly quotes and dashes in 0x80-0x9F.
+LEGACY_ENCODINGS = ("cp1252", "latin_1", "iso8859_15")
+
+_MIXED = "berita-cp1252-fallback"
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding berita reads (binary data, for instance)."""
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+def _cp1252_fallback(err: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: decode each undecodable byte as cp1252 (latin-1 where cp1252 has a hole)."""
+    assert isinstance(err, UnicodeDecodeError)
+    bad = err.object[err.start : err.end]
+    return bad.decode("cp1252", errors="ignore") or bad.decode("latin-1"), err.end
+
+
+def _register_fallback() -> None:
+    try:
+        codecs.lookup_error(_MIXED)
+    except LookupError:
+        codecs.register_error(_MIXED, _cp1252_fallback)
+
+
+def _looks_utf16_without_bom(data: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when every other byte is NUL, as in BOM-less UTF-16 ASCII text."""
+    sample = data[:4096]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _is_binary(text: str) -> bool:
+    """True when the text has NUL bytes or is more than 5% control characters."""
+    if "\x00" in text:
+        return True
+    sample = text[:20000]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    return controls > 0.05 * max(len(sample), 1)
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """True when most non-ASCII bytes form valid UTF-8 sequences (text edited in two encodings)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return good > 0 and good >= 2 * bad
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode raw input: BOM first, then strict UTF-8, then mixed UTF-8, then a legacy guess.
+
+    >>> decode_bytes("Menlu Rusia\\u00a0".encode("utf-8")).encoding
+    'utf-8'
+    >>> decode_bytes("caf\\u00e9 \\u201cya\\u201d".encode("cp1252"))
+    Decoded(text='café “ya”', encoding='cp1252')
+    >>> decode_bytes(codecs.BOM_UTF16_LE + "Jakarta".encode("utf-16-le")).text
+    'Jakarta'
+    """
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(name)
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"starts with a {name} byte-order mark but is not valid {name}: {exc}") from None
+            return _checked(text, name)
+    utf16 = _looks_utf16_without_bom(data)
+    if utf16:
+        try:
+            return _checked(data.decode(utf16), utf16)
+        except UnicodeDecodeError:
+            pass
+    try:
+        return _checked(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    if _mostly_utf8(data):
+        _register_fallback()
+        return _checked(data.decode("utf-8", errors=_MIXED), "utf-8+cp1252")
+    return _checked(*_guess_legacy(data))
+
+
+def _guess_legacy(data: bytes) -> tuple[str, str]:
+    import charset_normalizer  # imported here: only legacy-encoded inputs need it
+
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is not None:
+        return str(best), best.encoding
+    return data.decode("cp1252", errors="ignore"), "cp1252"
+
+
+def _checked(text: str, encoding: str) -> Decoded:
+    if _is_binary(text):
+        raise DecodeError("binary content (NUL or control bytes), not text")
+    return Decoded(text, encoding)

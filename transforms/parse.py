@@ -1,0 +1,284 @@
+"""Split a document's kept lines into article metadata and typed paragraphs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from berita.transforms import chardata, dates, shapes
+from berita.transforms.records import Paragraph, RemovedLine
+from berita.transforms.rules import RULES_BY_ID
+from berita.transforms.strip import Line
+
+if TYPE_CHECKING:
+    import tldextract
+
+# The first paragraph (and so the end of the header) is looked for among this many lines.
+HEADER_SEARCH = 12
+# A weekday-anchored date this many days after the publication date means the date is wrong.
+DATE_SLACK = timedelta(days=7)
+
+WIRE_LINE = re.compile(r"(?:sumber|source)\s*:\s*(?P<source>[^|:]{2,60})", re.IGNORECASE)
+BYLINE_FIELD = re.compile(
+    r"(?P<role>penulis|reporter|pewarta|wartawan|kontributor|oleh|writer|author|by|editor|redaktur|penyunting|"
+    r"fotografer|foto|videografer)\s*(?:&\s*\w+\s*)?:?\s+(?P<names>[^|:]{2,80})",
+    re.IGNORECASE,
+)
+# Names in a byline: capitalised words (initials allowed), separated by commas, "dan" or "&".
+_NAME = r"[A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*){0,4}"
+NAMES = re.compile(rf"{_NAME}(?:\s*(?:,|&|\bdan\b)\s*{_NAME}){{0,5}}")
+WRITER_ROLES = frozenset({"penulis", "reporter", "pewarta", "wartawan", "kontributor", "oleh", "writer", "author", "by"})
+END_MARKER = re.compile(r"\s*(?:\*{3,}|\(\*{3,}\)|#{3,}|\u25a0|\u25aa)\s*$")
+
+
+@dataclass
+class Parsed:
+    title: str | None = None
+    lede: str | None = None
+    published: dates.FoundDate | None = None
+    modified: dates.FoundDate | None = None
+    section: str | None = None
+    outlet: str | None = None
+    dateline_city: str | None = None
+    authors: list[str] = field(default_factory=list)
+    wire_source: str | None = None
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    removed: list[RemovedLine] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+    def lift(self, line: Line, rule_id: str, text: str | None = None) -> None:
+        """Record that a line (or fragment) went into a metadata column."""
+        rule = RULES_BY_ID[rule_id]
+        self.removed.append(RemovedLine(line.no, line.text if text is None else text, rule.id, rule.category))
+
+    def add(self, line: Line, kind: str, text: str | None = None) -> None:
+        self.paragraphs.append(Paragraph(len(self.paragraphs), kind, line.text if text is None else text, line.no))
+
+
+@lru_cache(maxsize=1)
+def _domain_extractor() -> tldextract.TLDExtract:
+    import tldextract
+
+    # The bundled Public Suffix List snapshot only: never fetch a fresh one at run time.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def registered_domain(token: str) -> str | None:
+    """The registered domain of an outlet token from a dateline or URL, lower-cased.
+
+    >>> registered_domain("TEMPO.CO"), registered_domain("news.detik.com"), registered_domain("CNN Indonesia")
+    ('tempo.co', 'detik.com', 'cnnindonesia.com')
+    """
+    brand = chardata.OUTLET_BRANDS.get(token.lower().strip())
+    if brand:
+        return brand
+    domain = _domain_extractor()(token).top_domain_under_public_suffix
+    return domain.lower() or None
+
+
+def _normalize_city(city: str) -> str:
+    return city.title() if city.isupper() else city
+
+
+@dataclass(frozen=True)
+class Dateline:
+    prefix: str
+    outlet: str | None
+    city: str | None
+
+
+def find_dateline(text: str) -> Dateline | None:
+    """A dateline at the start of a paragraph, when running text follows it.
+
+    >>> find_dateline("Liputan6.com, Moskow - Menteri Luar Negeri Korea Utara melakukan kunjungan kerja.")
+    Dateline(prefix='Liputan6.com, Moskow - ', outlet='liputan6.com', city='Moskow')
+    >>> find_dateline("REPUBLIKA.CO.ID, JAKARTA -- Pemerintah menyiapkan anggaran tambahan tahun ini.").city
+    'Jakarta'
+    """
+    for pattern in chardata.DATELINES:
+        match = pattern.match(text)
+        if match is None or shapes.word_count(text[match.end() :]) < 5:
+            continue
+        groups = match.groupdict()
+        outlet = registered_domain(groups["outlet"]) if groups.get("outlet") else None
+        if groups.get("outlet") and outlet is None:
+            continue  # "Kata.Dia - ..." is not an outlet
+        city = _normalize_city(groups["city"]) if groups.get("city") else None
+        return Dateline(match.group(0), outlet, city)
+    return None
+
+
+def _is_caption(text: str, captions: set[str]) -> bool:
+    """Strong caption signals: a photo credit, a gallery bullet, or a repeat of a caption."""
+    return (
+        shapes.caption_credit(text)
+        or chardata.CAPTION_BULLET.match(text) is not None
+        or chardata.CAPTION_BULLET.sub("", text) in captions
+    )
+
+
+def _caption_text(text: str) -> str:
+    return chardata.CAPTION_BULLET.sub("", text)
+
+
+def _first_paragraph(lines: list[Line], captions: set[str]) -> tuple[int, Dateline | None]:
+    """Index of the first body paragraph (a dateline, else the first running-text line)."""
+    for i, line in enumerate(lines[:HEADER_SEARCH]):
+        dateline = find_dateline(line.text)
+        if dateline is not None:
+            return i, dateline
+    for i, line in enumerate(lines):
+        text = line.text
+        if shapes.is_sentence_like(text) and not _is_caption(text, captions) and dates.date_line(text) is None:
+            return i, None
+    return len(lines), None
+
+
+def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
+    """Title, date, section, byline, lede and captions from the lines above the first paragraph."""
+    lede: list[str] = []
+    for i, line in enumerate(lines):
+        text = line.text
+        found = dates.date_line(text)
+        nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        if found is not None:
+            _take_date(line, found, out)
+        elif _is_caption(text, captions):
+            captions.add(_caption_text(text))
+            out.add(line, "caption", _caption_text(text))
+        elif _take_byline(line, out):
+            pass
+        elif out.title is None and out.section is None and shapes.word_count(text) <= 3 and shapes.is_headline_like(nxt):
+            out.section = text
+            out.lift(line, "meta.section")
+        elif out.title is None and shapes.is_headline_like(text):
+            out.title = text
+            out.lift(line, "meta.title")
+        else:
+            lede.append(text)
+            out.lift(line, "meta.lede")
+    out.lede = " ".join(lede) or None
+
+
+def _take_date(line: Line, found: dates.FoundDate, out: Parsed) -> None:
+    if dates.is_modified_line(line.text):
+        out.modified = out.modified or found
+        out.lift(line, "meta.modified")
+    elif out.published is None:
+        out.published = found
+        out.lift(line, "meta.published")
+    else:
+        out.lift(line, "meta.modified")
+
+
+def _take_byline(line: Line, out: Parsed) -> bool:
+    """Bylines such as 'Penulis: X | Editor: Y'; writers are added to authors.
+
+    >>> out = Parsed(); _take_byline(Line(0, "Penulis: Budi Santoso | Editor: Ani"), out), out.authors
+    (True, ['Budi Santoso'])
+    >>> _take_byline(Line(0, "Oleh karena itu, ia menolak."), Parsed())
+    False
+    """
+    text = line.text
+    if shapes.word_count(text) > 14:
+        return False
+    fields = [BYLINE_FIELD.fullmatch(part.strip(" .")) for part in text.split("|")]
+    if not fields or any(f is None or NAMES.fullmatch(f.group("names").strip()) is None for f in fields):
+        return False
+    for f in fields:
+        assert f is not None
+        if f.group("role").lower() in WRITER_ROLES:
+            for name in re.split(r",|\bdan\b|&", f.group("names")):
+                if name.strip(" ."):
+                    out.authors.append(name.strip(" ."))
+    out.lift(line, "meta.byline")
+    return True
+
+
+def _wire_source(text: str) -> str | None:
+    match = WIRE_LINE.fullmatch(text)
+    if match is None:
+        return None
+    source = match.group("source").strip(" .")
+    return chardata.WIRE_AGENCIES.get(source.lower(), source)
+
+
+def _body_kind(text: str, nxt: str | None, captions: set[str], caption_style: bool) -> str:
+    """body, subheading or caption for a line of the body."""
+    if _is_caption(text, captions):
+        return "caption"
+    if not shapes.is_headline_like(text) or nxt is None or shapes.ends_sentence(text):
+        return "body"
+    if chardata.NAME_AND_ROLE.match(text) and not shapes.has_verb_like_word(text):
+        return "caption"
+    if caption_style and not shapes.has_verb_like_word(text):
+        return "caption"
+    return "subheading"
+
+
+def _parse_body(lines: list[Line], dateline: Dateline | None, out: Parsed, captions: set[str]) -> None:
+    caption_style = bool(captions) or any(_is_caption(line.text, captions) for line in lines)
+    for i, line in enumerate(lines):
+        text = line.text
+        if i == 0 and dateline is not None:
+            out.lift(line, "meta.dateline", dateline.prefix.strip())
+            out.outlet, out.dateline_city = dateline.outlet, dateline.city
+            text = text[len(dateline.prefix) :]
+        wire = _wire_source(text)
+        if wire is not None:
+            out.wire_source = out.wire_source or wire
+            out.lift(line, "meta.wire_source")
+            continue
+        found = dates.date_line(text)
+        if found is not None:
+            _take_date(line, found, out)
+            continue
+        if _take_byline(line, out):
+            continue
+        marker = END_MARKER.search(text)
+        if marker is not None and marker.start() > 0:
+            out.lift(line, "meta.end_marker", text[marker.start() :].strip())
+            text = text[: marker.start()]
+        nxt = lines[i + 1].text if i + 1 < len(lines) else None
+        kind = _body_kind(text, nxt, captions, caption_style)
+        out.add(line, kind, _caption_text(text) if kind == "caption" else text)
+        if kind == "caption":
+            captions.add(_caption_text(text))
+
+
+def _flags(out: Parsed, had_header: bool) -> None:
+    if out.title is None:
+        out.flags.append("title_missing")
+    body = [p for p in out.paragraphs if p.kind == "body"]
+    if body and not shapes.ends_sentence(body[-1].text):
+        out.flags.append("truncated")
+    if out.published is not None:
+        latest = out.published.when.date() + DATE_SLACK
+        texts = [p.text for p in out.paragraphs if p.kind != "caption"] + ([out.lede] if out.lede else [])
+        if any(day > latest for text in texts for day in dates.weekday_dates(text)):
+            out.flags.append("date_inconsistent")
+
+
+def parse_article(lines: list[Line]) -> Parsed:
+    """Metadata, paragraphs and metadata removals from the lines the rule table kept.
+
+    >>> p = parse_article([Line(0, "Judul Berita Hari Ini"), Line(2, "TEMPO.CO, Jakarta - Presiden meresmikan jalan tol baru di Jawa Tengah.")])
+    >>> p.title, p.outlet, p.dateline_city, [x.text for x in p.paragraphs]
+    ('Judul Berita Hari Ini', 'tempo.co', 'Jakarta', ['Presiden meresmikan jalan tol baru di Jawa Tengah.'])
+    """
+    out = Parsed()
+    captions: set[str] = set()
+    start, dateline = _first_paragraph(lines, captions)
+    _parse_header(lines[:start], out, captions)
+    _parse_body(lines[start:], dateline, out, captions)
+    if out.published is None and out.modified is not None:
+        out.published = out.modified
+    _flags(out, had_header=start > 0)
+    return out
+
+
+def published_at(parsed: Parsed) -> datetime | None:
+    return parsed.published.when if parsed.published else None

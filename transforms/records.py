@@ -1,0 +1,181 @@
+"""The record types berita writes and their Arrow schemas, declared once.
+
+Every table is a tuple of :class:`Column` (name, Arrow type, nullability and a one-line
+description). The Parquet writer, the README's column table and the tests all read these
+declarations; nothing else in the code base spells out a schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import pyarrow as pa
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table: its Arrow type, whether it may be null, and what it means."""
+
+    name: str
+    type: pa.DataType
+    nullable: bool
+    doc: str
+
+    def arrow_field(self) -> pa.Field:
+        return pa.field(self.name, self.type, nullable=self.nullable, metadata={"description": self.doc})
+
+
+UTC_TIMESTAMP = pa.timestamp("us", tz="UTC")
+STRING_LIST = pa.list_(pa.field("item", pa.string(), nullable=False))
+
+# Columns that every table's partitions are keyed by (hive style: ``run_id=<id>/``). They are
+# part of the logical schema but live in the directory name, not inside the Parquet files.
+PARTITION_COLUMNS = ("run_id",)
+
+_RUN_ID = Column("run_id", pa.string(), False, "Run that wrote the row (also the hive partition key).")
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "articles": (
+        Column("article_id", pa.string(), False, "Stable id: hash of the raw input bytes, the same on every run."),
+        Column("source_uri", pa.string(), False, "Input path relative to the input root (or the URL when known)."),
+        Column("outlet", pa.string(), True, "Registered domain of the publisher, e.g. liputan6.com."),
+        Column("title", pa.string(), True, "Headline; null when the input has none (flag title_missing)."),
+        Column("lede", pa.string(), True, "Deck or standfirst printed under the title."),
+        Column("published_at", UTC_TIMESTAMP, True, "Publication time in UTC (date-only values at 00:00 UTC)."),
+        Column("published_raw", pa.string(), True, "The publication date exactly as printed."),
+        Column("dateline_city", pa.string(), True, "City of the dateline, e.g. Jakarta in 'TEMPO.CO, Jakarta - '."),
+        Column("section", pa.string(), True, "Section or rubric printed with the article, e.g. Internasional."),
+        Column("authors", STRING_LIST, False, "Writers and reporters named in bylines (empty when none)."),
+        Column("wire_source", pa.string(), True, "News agency credited as the source, e.g. Antara."),
+        Column("body", pa.string(), False, "Body and subheading paragraphs, joined by a blank line."),
+        Column("word_count", pa.int32(), False, "Number of whitespace-separated words in body."),
+        Column("language", pa.string(), True, "ISO 639-1 code of the body's language (null when undecidable)."),
+        Column("encoding", pa.string(), False, "Encoding the raw bytes were decoded with."),
+        Column("repairs", pa.int32(), False, "Number of text repairs made (mojibake, stray 'Â', exotic spaces)."),
+        Column("flags", STRING_LIST, False, "Quality flags such as title_missing, truncated, date_inconsistent."),
+        Column("pipeline_version", pa.string(), False, "berita version that produced the row."),
+        _RUN_ID,
+    ),
+    "paragraphs": (
+        Column("article_id", pa.string(), False, "Article the paragraph belongs to."),
+        Column("seq", pa.int32(), False, "0-based position of the paragraph in the article."),
+        Column("kind", pa.string(), False, "body, subheading or caption."),
+        Column("text", pa.string(), False, "Cleaned paragraph text."),
+        _RUN_ID,
+    ),
+    "related_links": (
+        Column("article_id", pa.string(), False, "Article the link was found in."),
+        Column("seq", pa.int32(), False, "0-based position of the link in the article."),
+        Column("title", pa.string(), False, "Title of the linked article."),
+        Column("teaser", pa.string(), True, "Teaser text shown with the link, when any."),
+        Column("age_raw", pa.string(), True, "Age shown with the link as printed, e.g. '14 jam lalu'."),
+        _RUN_ID,
+    ),
+    "removed_lines": (
+        Column("article_id", pa.string(), False, "Article the line was removed from."),
+        Column("line_no", pa.int32(), False, "0-based line number in the decoded input."),
+        Column("text", pa.string(), False, "The removed line (or fragment of a line), after repair."),
+        Column("rule", pa.string(), False, "Id of the rule that removed it, e.g. related.baca_juga."),
+        Column("category", pa.string(), False, "Rule category, e.g. ad, promo, related, metadata."),
+        _RUN_ID,
+    ),
+    "quarantine": (
+        Column("source_uri", pa.string(), False, "Input that could not become an article."),
+        Column("stage", pa.string(), False, "Stage that set it aside: read, decode, clean or parse."),
+        Column("reason", pa.string(), False, "Why, in words a person can act on."),
+        _RUN_ID,
+    ),
+}
+
+
+def arrow_schema(table: str, *, with_partition: bool = True) -> pa.Schema:
+    """The Arrow schema of ``table``; without the partition columns when ``with_partition`` is False."""
+    columns = TABLES[table]
+    if not with_partition:
+        columns = tuple(c for c in columns if c.name not in PARTITION_COLUMNS)
+    return pa.schema([c.arrow_field() for c in columns], metadata={"berita.table": table})
+
+
+def column_table_markdown() -> str:
+    """The README's column reference, generated from :data:`TABLES`."""
+    out: list[str] = []
+    for table, columns in TABLES.items():
+        out.append(f"#### `{table}`\n")
+        out.append("| column | type | null | description |")
+        out.append("|---|---|---|---|")
+        for c in columns:
+            out.append(f"| `{c.name}` | `{c.type}` | {'yes' if c.nullable else 'no'} | {c.doc} |")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+# --- Python record types: one per table row, field names equal to the column names. ---
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """A kept block of text: a body paragraph, a subheading or a photo caption."""
+
+    seq: int
+    kind: str
+    text: str
+    line_no: int
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    """A link to another article, lifted out of the text ('Baca juga: ...', related blocks)."""
+
+    seq: int
+    title: str
+    teaser: str | None = None
+    age_raw: str | None = None
+
+
+@dataclass(frozen=True)
+class RemovedLine:
+    """A line (or fragment) taken out of the body, with the rule that took it out."""
+
+    line_no: int
+    text: str
+    rule: str
+    category: str
+
+
+@dataclass(frozen=True)
+class Article:
+    """One cleaned article with its metadata; paragraphs, links and removals hang off it."""
+
+    article_id: str
+    source_uri: str
+    outlet: str | None
+    title: str | None
+    lede: str | None
+    published_at: datetime | None
+    published_raw: str | None
+    dateline_city: str | None
+    section: str | None
+    authors: list[str]
+    wire_source: str | None
+    body: str
+    word_count: int
+    language: str | None
+    encoding: str
+    repairs: int
+    flags: list[str]
+    run_id: str
+    pipeline_version: str
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    related_links: list[RelatedLink] = field(default_factory=list)
+    removed_lines: list[RemovedLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Quarantined:
+    """An input that could not become an article, and why."""
+
+    source_uri: str
+    stage: str
+    reason: str
+    run_id: str

@@ -1,0 +1,107 @@
+"""Repair decoded text line by line: mojibake (ftfy plus what it misses) and whitespace."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from berita.transforms import chardata
+
+if TYPE_CHECKING:
+    import ftfy
+
+LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+@lru_cache(maxsize=1)
+def _ftfy_config() -> ftfy.TextFixerConfig:
+    import ftfy  # imported on first use: most inputs are clean and never need it
+
+    # Conservative: keep curly quotes, full-width characters and ligatures as written; NFC only.
+    return ftfy.TextFixerConfig(
+        uncurl_quotes=False,
+        fix_character_width=False,
+        fix_latin_ligatures=False,
+        normalization="NFC",
+        unescape_html=False,
+        explain=False,
+    )
+
+
+def fix_mojibake(line: str) -> str:
+    """Undo UTF-8 read as cp1252/latin-1, calling ftfy only when the line shows the signs.
+
+    >>> fix_mojibake("Lavrov menyebut â€œoperasi militer khususâ€\\x9d Rusia")
+    'Lavrov menyebut “operasi militer khusus” Rusia'
+    >>> fix_mojibake("Menlu Rusia")
+    'Menlu Rusia'
+    """
+    if not chardata.MOJIBAKE_HINT.search(line):
+        return line
+    import ftfy
+
+    return ftfy.fix_text(line, _ftfy_config())
+
+
+def fix_leftover_mojibake(line: str) -> str:
+    """Mend what ftfy leaves: a stray 'Â' (a no-break space missing its second byte) and a 'â€'
+    missing its third byte (0x9D, the right double quote, which cp1252 cannot show); drop U+FFFD.
+
+    >>> fix_leftover_mojibake("Â")
+    ' '
+    >>> fix_leftover_mojibake("harga Rp10.000Â per liter")
+    'harga Rp10.000  per liter'
+    >>> fix_leftover_mojibake("operasi militer khususâ€ Rusia")
+    'operasi militer khusus” Rusia'
+    """
+    if "\u00c2" in line:
+        line = chardata.STRAY_A_CIRCUMFLEX.sub(" ", line)
+    if "\u00e2\u20ac" in line:
+        line = chardata.LOST_QUOTE.sub("\u201d", line)
+    if "\ufffd" in line:
+        line = line.replace("\ufffd", "")
+    return line
+
+
+def normalize_whitespace(line: str) -> str:
+    """Exotic spaces become plain spaces, zero-width characters go, runs collapse, ends are trimmed.
+
+    >>> normalize_whitespace("\\u00a0 dialog semacam itu\\u00a0merupakan\\u200b proses  ")
+    'dialog semacam itu merupakan proses'
+    """
+    line = chardata.EXOTIC_SPACES.sub(" ", line)
+    line = chardata.ZERO_WIDTH.sub("", line)
+    line = chardata.CONTROL_CHARS.sub("", line)
+    return chardata.SPACE_RUNS.sub(" ", line).strip()
+
+
+@dataclass(frozen=True)
+class Repaired:
+    lines: list[str]
+    repairs: int
+
+
+def repair_text(text: str) -> Repaired:
+    """Split decoded text into lines (numbering preserved) and repair each one.
+
+    A repair is counted for each line whose characters changed other than by trimming its ends
+    or collapsing plain spaces.
+
+    >>> r = repair_text("Judul\\r\\n\\u00c2\\r\\nitu\\u00a0merupakan  proses ")
+    >>> r.lines, r.repairs
+    (['Judul', '', 'itu merupakan proses'], 2)
+    """
+    lines = LINE_BREAK.split(text)
+    out: list[str] = []
+    repairs = 0
+    for raw in lines:
+        if raw.isascii() and raw.isprintable():
+            out.append(chardata.SPACE_RUNS.sub(" ", raw).strip())
+            continue
+        fixed = normalize_whitespace(fix_leftover_mojibake(fix_mojibake(raw)))
+        if fixed != chardata.SPACE_RUNS.sub(" ", raw).strip():
+            repairs += 1
+        out.append(fixed)
+    return Repaired(out, repairs)

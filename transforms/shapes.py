@@ -1,0 +1,103 @@
+"""Shape tests for single lines: is it a sentence, a headline, a caption, an age stamp?"""
+
+from __future__ import annotations
+
+import re
+
+from berita.transforms import chardata
+
+AGE = re.compile(
+    r"(?:\d+|se|satu|dua|tiga)\s*(?:detik|menit|jam|hari|minggu|pekan|bulan|tahun|"
+    r"seconds?|minutes?|hours?|days?|weeks?|months?|years?)\s+(?:yang\s+)?(?:lalu|ago)",
+    re.IGNORECASE,
+)
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated words, the measure used for ``word_count``.
+
+    >>> word_count("Menlu Korea Utara berkunjung ke Moskow.")
+    6
+    """
+    return len(text.split())
+
+
+def ends_sentence(text: str) -> bool:
+    """True when the line ends like a finished sentence (., !, ?, … or a closing quote).
+
+    >>> ends_sentence('kata Lavrov.'), ends_sentence('"...dimainkan kelak dengan AS".'), ends_sentence("dua Korea")
+    (True, True, False)
+    """
+    return bool(chardata.SENTENCE_END.search(text))
+
+
+def is_age(text: str) -> bool:
+    """'14 jam lalu', '2 hari yang lalu', '3 days ago'.
+
+    >>> is_age("14 jam lalu"), is_age("14 jam lalu warga berkumpul di alun-alun")
+    (True, False)
+    """
+    return AGE.fullmatch(text) is not None
+
+
+def is_headline_like(text: str) -> bool:
+    """A short line that does not end with a full stop: a title, subheading, caption or link.
+
+    >>> is_headline_like("Rusia Mendukung Rencana Dialog AS - Korea Utara")
+    True
+    >>> is_headline_like("Dialog itu diprediksi akan membahas penguatan hubungan kedua negara.")
+    False
+    """
+    n = word_count(text)
+    if n < 2 or n > 25 or len(text) > 250:
+        return False
+    if text.endswith((".", ",", ";", ":")) and not text.endswith("..."):
+        return False
+    first = text[0]
+    return first.isupper() or first.isdigit() or first in "\"'\u201c\u2018"
+
+
+def is_sentence_like(text: str) -> bool:
+    """A line that reads as running text: enough words and a sentence end (or many words).
+
+    >>> is_sentence_like("Pertemuan itu juga menandai sebuah tren yang positif di kawasan.")
+    True
+    >>> is_sentence_like("Bendera Rusia dan Korea Utara")
+    False
+    """
+    n = word_count(text)
+    return (n >= 6 and ends_sentence(text)) or n >= 30
+
+
+def has_verb_like_word(text: str) -> bool:
+    """Whether a headline contains an Indonesian verb form (meN-, ber-, ter-, di-, per- words).
+
+    Subheadings are usually clauses; captions without a credit are usually noun phrases.
+
+    >>> has_verb_like_word("Rusia Mendukung Rencana Dialog AS - Korea Utara")
+    True
+    >>> has_verb_like_word("Igor Morgulov, Deputi Menteri Luar Negeri Rusia")
+    False
+    """
+    for word in chardata.WORD.findall(text.lower()):
+        if chardata.VERB_LIKE.match(word) and word not in chardata.NOT_VERBS:
+            return True
+    return False
+
+
+def caption_credit(text: str) -> bool:
+    """A trailing photo credit in brackets: '[Valery Sharifulin/TASS News Agency via AP]'.
+
+    >>> caption_credit("Putin di Vladivostok (ANTARA Photo/Sputnik/Alexei Nikolsky)")
+    True
+    >>> caption_credit("Sidang dilanjutkan pekan depan (24/5)"), caption_credit("kata dia. (ant/jpnn)")
+    (False, False)
+    """
+    match = chardata.TRAILING_BRACKET.search(text)
+    if match is None:
+        return False
+    inner = match.group(1)
+    if chardata.CREDIT_WORDS.match(inner):
+        return True
+    # "REUTERS/Willy Kurniawan": words around a slash, with a capital (editor codes are lowercase).
+    return chardata.SLASH_BETWEEN_WORDS.search(inner) is not None and any(c.isupper() for c in inner)

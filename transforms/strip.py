@@ -1,0 +1,130 @@
+"""Apply the rule table to a document's lines: keep body candidates, audit everything removed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from berita.transforms import shapes
+from berita.transforms.records import RelatedLink, RemovedLine
+from berita.transforms.rules import RULES_BY_ID, Rule, match_line_rule
+
+READ_MORE = ("baca selengkapnya", "selengkapnya", "read more", "lihat selengkapnya", "baca lebih lanjut")
+# How far ahead of a related-list header we look for item markers (ages, "Baca Selengkapnya").
+_LOOKAHEAD = 6
+_MAX_ITEMS = 30
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-empty repaired line and its 0-based position in the decoded input."""
+
+    no: int
+    text: str
+
+
+@dataclass
+class Stripped:
+    kept: list[Line] = field(default_factory=list)
+    removed: list[RemovedLine] = field(default_factory=list)
+    related: list[RelatedLink] = field(default_factory=list)
+
+    def remove(self, line: Line, rule: Rule, text: str | None = None) -> None:
+        self.removed.append(RemovedLine(line.no, line.text if text is None else text, rule.id, rule.category))
+
+    def link(self, title: str, teaser: str | None = None, age: str | None = None) -> None:
+        self.related.append(RelatedLink(len(self.related), title, teaser, age))
+
+
+def _is_read_more(text: str) -> bool:
+    return text.lower().rstrip(" .:>\u00bb\u203a") in READ_MORE
+
+
+def _is_marker(text: str) -> bool:
+    return shapes.is_age(text) or _is_read_more(text)
+
+
+def _next_item(lines: list[Line], i: int, by_read_more: bool) -> list[Line] | None:
+    """The lines of the related item starting at ``i``, or None when no item starts there."""
+    if by_read_more:
+        window = lines[i : i + _LOOKAHEAD]
+        end = next((k for k, line in enumerate(window) if _is_read_more(line.text)), None)
+        item = window[: end + 1] if end is not None else None
+    else:
+        item = lines[i : i + 2] if i + 1 < len(lines) and shapes.is_age(lines[i + 1].text) else None
+    if not item or not shapes.is_headline_like(item[0].text):
+        return None
+    return item
+
+
+def _take_structured_items(lines: list[Line], start: int, out: Stripped) -> int:
+    """Take items of the form title / age / (title again) / teaser / 'Baca Selengkapnya'.
+
+    When the block uses read-more lines, each item ends at one; otherwise an item is a title
+    followed by its age. Returns the index after the last line taken, so running text after the
+    block stays.
+    """
+    block = RULES_BY_ID["related.block"]
+    by_read_more = any(_is_read_more(line.text) for line in lines[start : start + _LOOKAHEAD])
+    i = start
+    for _ in range(_MAX_ITEMS):
+        item = _next_item(lines, i, by_read_more)
+        if item is None:
+            break
+        title = item[0].text
+        age = next((line.text for line in item if shapes.is_age(line.text)), None)
+        teaser = next(
+            (line.text for line in item[1:] if line.text != title and not _is_marker(line.text)),
+            None,
+        )
+        for line in item:
+            out.remove(line, block)
+        out.link(title, teaser, age)
+        i += len(item)
+    return i
+
+
+def _take_headline_list(lines: list[Line], start: int, out: Stripped) -> int:
+    """Take consecutive headline-like lines after a header (a plain list of related titles)."""
+    block = RULES_BY_ID["related.block"]
+    i = start
+    while i < len(lines) and i - start < _MAX_ITEMS and shapes.is_headline_like(lines[i].text):
+        if match_line_rule(lines[i].text) is not None:
+            break
+        out.remove(lines[i], block)
+        out.link(lines[i].text)
+        i += 1
+    return i
+
+
+def _take_related_block(lines: list[Line], start: int, out: Stripped) -> int:
+    """Lines after a related-list header: structured items, else a plain list of titles."""
+    window = lines[start : start + _LOOKAHEAD]
+    if any(_is_marker(line.text) for line in window):
+        return _take_structured_items(lines, start, out)
+    return _take_headline_list(lines, start, out)
+
+
+def strip_boilerplate(lines: list[str]) -> Stripped:
+    """Split repaired lines into kept lines and audited removals (with related links lifted out).
+
+    >>> s = strip_boilerplate(["Kata Lavrov.", "Advertisement", "Baca Juga", "Ia datang ke Moskow pada April lalu."])
+    >>> [line.text for line in s.kept], [(r.text, r.rule) for r in s.removed]
+    (['Kata Lavrov.', 'Ia datang ke Moskow pada April lalu.'], [('Advertisement', 'ad.marker'), ('Baca Juga', 'related.header')])
+    """
+    nonempty = [Line(no, text) for no, text in enumerate(lines) if text]
+    out = Stripped()
+    i = 0
+    while i < len(nonempty):
+        line = nonempty[i]
+        hit = match_line_rule(line.text)
+        i += 1
+        if hit is None:
+            out.kept.append(line)
+            continue
+        rule, match = hit
+        out.remove(line, rule)
+        if rule.id == "related.baca_juga":
+            out.link(match.group("title").strip())
+        elif rule.starts_block:
+            i = _take_related_block(nonempty, i, out)
+    return out

@@ -1,0 +1,50 @@
+"""Turn cleaned records into Arrow tables with the declared schemas (built column by column)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pyarrow as pa
+
+from berita.transforms.records import Article, Quarantined, arrow_schema
+
+
+def _table(name: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
+    schema = arrow_schema(name, with_partition=False)
+    columns = {f.name: pa.array([row[f.name] for row in rows], type=f.type) for f in schema}
+    return pa.Table.from_pydict(columns, schema=schema)
+
+
+def _article_row(a: Article) -> dict[str, Any]:
+    return {name: getattr(a, name) for name in arrow_schema("articles", with_partition=False).names}
+
+
+def to_tables(articles: Iterable[Article], quarantined: Iterable[Quarantined]) -> dict[str, pa.Table]:
+    """One Arrow table per warehouse table (partition columns left out: they live in the path).
+
+    >>> to_tables([], [])["articles"].num_rows
+    0
+    """
+    articles = list(articles)
+    paragraphs = [
+        {"article_id": a.article_id, "seq": p.seq, "kind": p.kind, "text": p.text} for a in articles for p in a.paragraphs
+    ]
+    links = [
+        {"article_id": a.article_id, "seq": link.seq, "title": link.title, "teaser": link.teaser, "age_raw": link.age_raw}
+        for a in articles
+        for link in a.related_links
+    ]
+    removed = [
+        {"article_id": a.article_id, "line_no": r.line_no, "text": r.text, "rule": r.rule, "category": r.category}
+        for a in articles
+        for r in a.removed_lines
+    ]
+    quarantine = [{"source_uri": q.source_uri, "stage": q.stage, "reason": q.reason} for q in quarantined]
+    return {
+        "articles": _table("articles", [_article_row(a) for a in articles]),
+        "paragraphs": _table("paragraphs", paragraphs),
+        "related_links": _table("related_links", links),
+        "removed_lines": _table("removed_lines", removed),
+        "quarantine": _table("quarantine", quarantine),
+    }
