@@ -53,7 +53,7 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-class _progress_bar:  # noqa: N801 - used as a context manager, reads like a function
+class _progress_bar:
     """A rich progress bar on stderr that the flow advances through berita.flows.progress."""
 
     def __enter__(self) -> Any:
@@ -91,6 +91,21 @@ def _print_summary(result: dict[str, Any], warehouse_dir: Path, seconds: float) 
     print(f"  tables in {warehouse_dir}/: {', '.join(result['tables'])}")
 
 
+def _evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from berita.evaluate import evaluate
+
+    if not args.gold.is_file():
+        raise UserError(f"golden file {args.gold} does not exist (see tests/golden/seeds.json for the format)")
+    report = evaluate(args.gold).as_dict()
+    failures = report.pop("failures")
+    print(json.dumps(report, indent=2))
+    for failure in failures[: args.show]:
+        print(f"  {failure}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="berita", description=__doc__)
     parser.add_argument("--debug", action="store_true", help="show tracebacks for expected errors")
@@ -99,12 +114,21 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--input", type=Path, default=None, help="folder of raw documents (default: seeds)")
     run.add_argument("--warehouse", type=Path, default=None, help="output folder of tables (default: warehouse)")
     run.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default: 500)")
-    run.add_argument("--prefect-home", type=Path, default=None,
-                     help="Prefect state folder (default: $PREFECT_HOME, else ~/.local/state/berita/prefect)")
-    run.add_argument("--server-timeout", type=int, default=None,
-                     help="seconds to wait for the local Prefect server (default: 120)")
+    run.add_argument(
+        "--prefect-home",
+        type=Path,
+        default=None,
+        help="Prefect state folder (default: $PREFECT_HOME, else ~/.local/state/berita/prefect)",
+    )
+    run.add_argument(
+        "--server-timeout", type=int, default=None, help="seconds to wait for the local Prefect server (default: 120)"
+    )
     run.add_argument("-v", "--verbose", action="store_true", default=None, help="show Prefect's logs")
     run.set_defaults(handler=_run)
+    evaluate = commands.add_parser("evaluate", help="score body precision/recall and metadata on a golden file")
+    evaluate.add_argument("gold", type=Path, help="golden JSON file, e.g. tests/golden/seeds.json")
+    evaluate.add_argument("--show", type=int, default=20, help="how many mismatches to list (default: 20)")
+    evaluate.set_defaults(handler=_evaluate)
     return parser
 
 

@@ -6,6 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
+from typing import Any
 
 
 def default_prefect_home(env: Mapping[str, str]) -> Path:
@@ -31,7 +32,7 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
         """Defaults, then BERITA_<FIELD> variables, then explicit overrides (None means 'not given')."""
         env = os.environ if env is None else env
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for f in fields(cls):
             raw = env.get(f"BERITA_{f.name.upper()}")
             if raw is not None:

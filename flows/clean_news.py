@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
 from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
-from prefect import flow, get_run_logger
-
-import berita
 from berita.flows import progress, warehouse
 from berita.flows.tasks import BatchStats, clean_batch, discover_inputs, publish_run
 from berita.transforms.article import CleanOptions
+from prefect import flow, get_run_logger
+
+import berita
 
 
 def batched(items: Sequence[str], size: int) -> Iterator[list[str]]:

@@ -73,7 +73,12 @@ class LocalPrefectServer:
         port = _free_port()
         self.api_url = f"http://127.0.0.1:{port}/api"
         self._log = Path(self.env["PREFECT_HOME"]) / "berita-server.log"
-        child_env = {**self.env, "PREFECT_UI_ENABLED": "0", "PREFECT__SERVER_EPHEMERAL": "1", "PREFECT__SERVER_FINAL": "1"}
+        child_env = {
+            **self.env,
+            "PREFECT_UI_ENABLED": "0",
+            "PREFECT__SERVER_EPHEMERAL": "1",
+            "PREFECT__SERVER_FINAL": "1",
+        }
         with self._log.open("wb") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",

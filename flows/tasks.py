@@ -6,13 +6,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from prefect import task
-from prefect.cache_policies import NO_CACHE
-
 from berita.flows import warehouse
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.records import Article, Quarantined
 from berita.transforms.tables import to_tables
+from prefect import task
+from prefect.cache_policies import NO_CACHE
 
 
 @dataclass
@@ -44,7 +43,9 @@ def _clean_one(root: Path, relative: str, options: CleanOptions) -> Article | Qu
     if not warehouse.is_supported(relative):
         suffix = Path(relative).suffix or "(none)"
         supported = ", ".join(sorted(warehouse.SUPPORTED_SUFFIXES))
-        return Quarantined(relative, "read", f"unsupported file type {suffix}; berita reads {supported}", options.run_id)
+        return Quarantined(
+            relative, "read", f"unsupported file type {suffix}; berita reads {supported}", options.run_id
+        )
     try:
         raw = warehouse.read_input(root, relative)
     except OSError as exc:
@@ -66,7 +67,9 @@ def clean_batch(
         if isinstance(result, Article):
             first = seen.get(result.article_id) or stats.article_ids.get(result.article_id)
             if first is not None:
-                result = Quarantined(relative, "dedupe", f"same bytes as {first} (article {result.article_id})", options.run_id)
+                result = Quarantined(
+                    relative, "dedupe", f"same bytes as {first} (article {result.article_id})", options.run_id
+                )
         if isinstance(result, Article):
             articles.append(result)
             stats.article_ids[result.article_id] = relative

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
 from berita.transforms.records import TABLES, arrow_schema
 
 # File types berita reads today, by suffix (lower-cased).
@@ -103,7 +103,5 @@ def discard_run(warehouse: Path, run_id: str) -> None:
 
 
 def _remove_if_empty(folder: Path) -> None:
-    try:
+    with contextlib.suppress(OSError):  # not empty (another run is staging) or already gone
         folder.rmdir()
-    except OSError:
-        pass

@@ -9,13 +9,23 @@ import re
 # Characters that appear when UTF-8 is read as cp1252/latin-1: a lead byte (Â..ô) followed by a
 # continuation byte as cp1252 shows it. Clean Indonesian text almost never has this pair, so it
 # is a cheap test for "ftfy has something to do here".
-_CONTINUATION = "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+_CONTINUATION = (
+    "\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122"
+)
 MOJIBAKE_HINT = re.compile(f"[\u00c2-\u00f4][{_CONTINUATION}]|[\u00c2\u00c3\ufffd]|\u00e2\u20ac")
 
 # "Â" left over from a no-break space whose second byte was lost: alone, or before a space.
 STRAY_A_CIRCUMFLEX = re.compile("\u00c2(?=\\s|$)")
-# "â€" whose third byte was lost: 0x9D (the right double quote) is undefined in cp1252.
-LOST_QUOTE = re.compile("\u00e2\u20ac(?![\u0080-\u00bf\u2018-\u201e\u2020-\u2022\u2026\u2122\u0153\u0161\u017e\u0178\u02dc\u203a])")
+# "â€" whose third byte was lost: 0x9D (the right double quote) is undefined in cp1252, so it is
+# dropped, and a space or punctuation follows. Mended *before* ftfy, whose restore-A0 heuristic
+# would otherwise read "â€ " as E2 80 A0, a dagger.
+LOST_QUOTE = re.compile("\u00e2\u20ac(?=[\\s.,;:!?)\\]]|$)")
+
+# Any "â€" still there after ftfy: an opening quote at a word's start, else a closing one.
+OPENING_LOST_QUOTE = re.compile("(?:(?<=\\s)|^)\u00e2\u20ac")
+# "Ã" before a space: "à" (C3 A0) whose A0 byte became a space.
+A_GRAVE_LOST = re.compile("\u00c3(?=\\s|$)")
 
 EXOTIC_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\t\v\f]")
 ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
@@ -181,7 +191,9 @@ NAME_AND_ROLE = re.compile(r"^(?:[A-Z][\w.'\-]+ ){1,3}[A-Z][\w.'\-]+, [A-Z][\w ,
 # clauses ("Rusia Mendukung Rencana Dialog"), uncredited captions are noun phrases ("Bendera Rusia").
 VERB_LIKE = re.compile(r"^(?:me[mn]?g?y?|ber|ter|di|per)[a-z]{3,}$")
 NOT_VERBS = frozenset(
-    "menteri mentri media medan meja menit merah mereka mesir meksiko bersama berita berlin bernama terhadap "
-    "tersebut terbaru terbesar terkini tertinggi direktur dinas dialog digital diri dunia diplomat diplomasi "
-    "persen perdana periode pertama perang perdamaian permata pertamina persija".split()
+    (
+        "menteri mentri media medan meja menit merah mereka mesir meksiko bersama berita berlin bernama "
+        "terhadap tersebut terbaru terbesar terkini tertinggi direktur dinas dialog digital diri dunia "
+        "diplomat diplomasi persen perdana periode pertama perang perdamaian permata pertamina persija"
+    ).split()
 )

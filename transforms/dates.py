@@ -47,14 +47,16 @@ def _to_utc(match: re.Match[str], year: int, month: int, day: int) -> datetime |
 
 def _from_match(match: re.Match[str]) -> FoundDate | None:
     g = match.groupdict()
+    named_month: int | None
     if g.get("iyear"):
-        year, month, day = int(g["iyear"]), int(g["imonth"]), int(g["iday"])
+        year, named_month, day = int(g["iyear"]), int(g["imonth"]), int(g["iday"])
     else:
         month_text = g["month"]
-        month = chardata.MONTHS.get(month_text.lower()) if not month_text.isdigit() else int(month_text)
-        if month is None:
-            return None
+        named_month = int(month_text) if month_text.isdigit() else chardata.MONTHS.get(month_text.lower())
         year, day = _year(g["year"]), int(g["day"])
+    if named_month is None:
+        return None
+    month: int = named_month
     when = _to_utc(match, year, month, day)
     if when is None:
         return None

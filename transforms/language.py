@@ -18,6 +18,10 @@ CANDIDATES = (
 # Enough text to decide; more only costs time.
 SAMPLE_CHARS = 3000
 MIN_WORDS = 5
+# Indonesian and Malay share most of their vocabulary. On measured examples real Malay scored
+# 0.93-1.0 for Malay, while short Indonesian sentences scored up to 0.59 for Malay. berita's
+# corpora are Indonesian first, so Malay must win decisively to override Indonesian.
+MALAY_MIN_CONFIDENCE = 0.8
 
 
 @lru_cache(maxsize=1)
@@ -33,10 +37,20 @@ def detect_language(text: str) -> str | None:
 
     >>> detect_language("Menteri Luar Negeri Rusia Sergei Lavrov akan mengunjungi Korea Utara pekan depan.")
     'id'
+    >>> detect_language("Kerajaan Malaysia akan melaksanakan dasar baharu bagi membantu rakyat yang terkesan.")
+    'ms'
     >>> detect_language("Ya.") is None
     True
     """
     if len(text.split()) < MIN_WORDS:
         return None
-    language = _detector().detect_language_of(text[:SAMPLE_CHARS])
-    return None if language is None else language.iso_code_639_1.name.lower()
+    values = _detector().compute_language_confidence_values(text[:SAMPLE_CHARS])
+    if not values or values[0].value == 0:
+        return None
+    best = values[0]
+    code = best.language.iso_code_639_1.name.lower()
+    if code == "ms" and best.value < MALAY_MIN_CONFIDENCE and len(values) > 1:
+        runner_up = values[1].language.iso_code_639_1.name.lower()
+        if runner_up == "id":
+            return "id"
+    return code

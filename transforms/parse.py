@@ -30,7 +30,9 @@ BYLINE_FIELD = re.compile(
 # Names in a byline: capitalised words (initials allowed), separated by commas, "dan" or "&".
 _NAME = r"[A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*){0,4}"
 NAMES = re.compile(rf"{_NAME}(?:\s*(?:,|&|\bdan\b)\s*{_NAME}){{0,5}}")
-WRITER_ROLES = frozenset({"penulis", "reporter", "pewarta", "wartawan", "kontributor", "oleh", "writer", "author", "by"})
+WRITER_ROLES = frozenset(
+    {"penulis", "reporter", "pewarta", "wartawan", "kontributor", "oleh", "writer", "author", "by"}
+)
 END_MARKER = re.compile(r"\s*(?:\*{3,}|\(\*{3,}\)|#{3,}|\u25a0|\u25aa)\s*$")
 
 
@@ -151,7 +153,9 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
             out.add(line, "caption", _caption_text(text))
         elif _take_byline(line, out):
             pass
-        elif out.title is None and out.section is None and shapes.word_count(text) <= 3 and shapes.is_headline_like(nxt):
+        elif (
+            out.title is None and out.section is None and shapes.word_count(text) <= 3 and shapes.is_headline_like(nxt)
+        ):
             out.section = text
             out.lift(line, "meta.section")
         elif out.title is None and shapes.is_headline_like(text):
@@ -265,7 +269,8 @@ def _flags(out: Parsed, had_header: bool) -> None:
 def parse_article(lines: list[Line]) -> Parsed:
     """Metadata, paragraphs and metadata removals from the lines the rule table kept.
 
-    >>> p = parse_article([Line(0, "Judul Berita Hari Ini"), Line(2, "TEMPO.CO, Jakarta - Presiden meresmikan jalan tol baru di Jawa Tengah.")])
+    >>> first = "TEMPO.CO, Jakarta - Presiden meresmikan jalan tol baru di Jawa Tengah."
+    >>> p = parse_article([Line(0, "Judul Berita Hari Ini"), Line(2, first)])
     >>> p.title, p.outlet, p.dateline_city, [x.text for x in p.paragraphs]
     ('Judul Berita Hari Ini', 'tempo.co', 'Jakarta', ['Presiden meresmikan jalan tol baru di Jawa Tengah.'])
     """

@@ -42,6 +42,8 @@ def fix_mojibake(line: str) -> str:
         return line
     import ftfy
 
+    if "\u00e2\u20ac" in line:
+        line = chardata.LOST_QUOTE.sub("\u201d", line)
     return ftfy.fix_text(line, _ftfy_config())
 
 
@@ -49,17 +51,24 @@ def fix_leftover_mojibake(line: str) -> str:
     """Mend what ftfy leaves: a stray 'Â' (a no-break space missing its second byte) and a 'â€'
     missing its third byte (0x9D, the right double quote, which cp1252 cannot show); drop U+FFFD.
 
+    (:func:`fix_mojibake` already mends a lost quote before a space; this catches the rest.)
+
     >>> fix_leftover_mojibake("Â")
     ' '
     >>> fix_leftover_mojibake("harga Rp10.000Â per liter")
     'harga Rp10.000  per liter'
     >>> fix_leftover_mojibake("operasi militer khususâ€ Rusia")
     'operasi militer khusus” Rusia'
+    >>> fix_leftover_mojibake("kata â€Kamiâ€x")
+    'kata “Kami”x'
     """
     if "\u00c2" in line:
         line = chardata.STRAY_A_CIRCUMFLEX.sub(" ", line)
     if "\u00e2\u20ac" in line:
         line = chardata.LOST_QUOTE.sub("\u201d", line)
+        line = chardata.OPENING_LOST_QUOTE.sub("\u201c", line).replace("\u00e2\u20ac", "\u201d")
+    if "\u00c3" in line:
+        line = chardata.A_GRAVE_LOST.sub("\u00e0", line)
     if "\ufffd" in line:
         line = line.replace("\ufffd", "")
     return line

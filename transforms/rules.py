@@ -63,114 +63,179 @@ _WORDS_UP_TO = _MORE_WORDS + r"\W{{0,5}}"
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "ad.marker", "ad", "Label of an advertising slot left in the text by the extractor.",
-        "Advertisement", "Iklan rokok dilarang tayang di televisi sebelum pukul 21.30.",
-        _line(r"[\s\-\[(|]{0,5}(?:advertisement|advertising|advertorial|iklan|ads|sponsored|sponsor|"
-              r"scroll to continue with content|scroll untuk melanjutkan(?: membaca)?|konten promosi)[\s\-\])|]{0,5}"),
+        "ad.marker",
+        "ad",
+        "Label of an advertising slot left in the text by the extractor.",
+        "Advertisement",
+        "Iklan rokok dilarang tayang di televisi sebelum pukul 21.30.",
+        _line(
+            r"[\s\-\[(|]{0,5}(?:advertisement|advertising|advertorial|iklan|ads|sponsored|sponsor|"
+            r"scroll to continue with content|scroll untuk melanjutkan(?: membaca)?|konten promosi)[\s\-\])|]{0,5}"
+        ),
     ),
     Rule(
-        "ui.widget_word", "ui", "A lone word from a button, status message or image placeholder.",
-        "Sukses", "Sukses itu diraih setelah tim bekerja keras selama tiga tahun.",
-        _line(r"(?:sukses|berhasil|gagal|loading|memuat|tutup|close|x|bagikan|share|tweet|komentar|"
-              r"salin(?: tautan| link)?|copy(?: link)?|tautan disalin|link copied|image|img|gambar|foto|"
-              r"photo|video|print|cetak|ukuran font|font|a\+|a-|zoom|play|putar|kembali|back|beranda|home|"
-              r"lihat foto|lihat semua|tampilkan semua|selengkapnya|more|muat lebih banyak|load more)[.!\s]{0,3}"),
+        "ui.widget_word",
+        "ui",
+        "A lone word from a button, status message or image placeholder.",
+        "Sukses",
+        "Sukses itu diraih setelah tim bekerja keras selama tiga tahun.",
+        _line(
+            r"(?:sukses|berhasil|gagal|loading|memuat|tutup|close|x|bagikan|share|tweet|komentar|"
+            r"salin(?: tautan| link)?|copy(?: link)?|tautan disalin|link copied|image|img|gambar|foto|"
+            r"photo|video|print|cetak|ukuran font|font|a\+|a-|zoom|play|putar|kembali|back|beranda|home|"
+            r"lihat foto|lihat semua|tampilkan semua|selengkapnya|more|muat lebih banyak|load more)[.!\s]{0,3}"
+        ),
     ),
     Rule(
-        "ui.symbols", "ui", "A line with no letters or digits: separators, end marks, lone bullets.",
-        "***", "3 dari 5 korban telah dipulangkan ke rumah masing-masing.",
+        "ui.symbols",
+        "ui",
+        "A line with no letters or digits: separators, end marks, lone bullets.",
+        "***",
+        "3 dari 5 korban telah dipulangkan ke rumah masing-masing.",
         re.compile(r"[^\w]{1,200}"),
     ),
     Rule(
-        "ui.share_widget", "ui", "Share-bar text: 'Bagikan artikel ini', 'Share this article'.",
-        "Bagikan artikel ini", "Warga diminta membagikan informasi itu kepada tetangga mereka.",
-        _line(r"(?:bagikan|share)(?: (?:artikel|berita|this|ini|ke|to|via))*(?: article| artikel ini)?\s*:?"
-              r"(?:\s*(?:facebook|twitter|x|whatsapp|wa|telegram|line|linkedin|email|copy link)\W{0,3}){0,8}"),
+        "ui.share_widget",
+        "ui",
+        "Share-bar text: 'Bagikan artikel ini', 'Share this article'.",
+        "Bagikan artikel ini",
+        "Warga diminta membagikan informasi itu kepada tetangga mereka.",
+        _line(
+            r"(?:bagikan|share)(?: (?:artikel|berita|this|ini|ke|to|via))*(?: article| artikel ini)?\s*:?"
+            r"(?:\s*(?:facebook|twitter|x|whatsapp|wa|telegram|line|linkedin|email|copy link)\W{0,3}){0,8}"
+        ),
     ),
     Rule(
-        "video.promo", "video", "'Watch the video' prompts between paragraphs (short, no running text).",
+        "video.promo",
+        "video",
+        "'Watch the video' prompts between paragraphs (short, no running text).",
         "Saksikan video pilihan berikut ini:",
         "Saksikan video itu, kata dia, maka warga akan paham betapa mencekam suasana malam itu di pelabuhan.",
-        _line(_BULLET + r"(?:saksikan|simak|tonton|lihat|putar)(?:\s+(?:juga|pula))?\s+(?:video|live streaming|siaran)\b"
-              + _WORDS_UP_TO.format(n=10)),
+        _line(
+            _BULLET
+            + r"(?:saksikan|simak|tonton|lihat|putar)(?:\s+(?:juga|pula))?\s+(?:video|live streaming|siaran)\b"
+            + _WORDS_UP_TO.format(n=10)
+        ),
     ),
     Rule(
-        "video.embed", "video", "Placeholder of an embedded video player, e.g. '[Gambas:Video CNN]'.",
-        "[Gambas:Video CNN]", "Video itu [direkam warga] beredar luas di media sosial pada Senin malam.",
+        "video.embed",
+        "video",
+        "Placeholder of an embedded video player, e.g. '[Gambas:Video CNN]'.",
+        "[Gambas:Video CNN]",
+        "Video itu [direkam warga] beredar luas di media sosial pada Senin malam.",
         _line(r"\[\s*(?:gambas|video|embed)\s*:[^\]]{0,80}\]"),
     ),
     Rule(
-        "related.baca_juga", "related", "An inline 'Baca juga: <title>' link; the title is kept in related_links.",
+        "related.baca_juga",
+        "related",
+        "An inline 'Baca juga: <title>' link; the title is kept in related_links.",
         "Baca Juga: Presiden Putin dan Yevgeny Prigozhin Saling Membutuhkan",
         "Baca buku itu, kata dia, maka Anda akan paham sejarah kota ini.",
-        _line(_BULLET + r"(?:(?:baca|lihat|simak)(?:\s{1,3}(?:juga|pula|lainnya))?\s{0,3}[:\uff1a]"
-              r"|(?:baca|lihat|simak)\s{1,3}(?:juga|pula)\s{0,3}[\-\u2013\u2014>]{1,2})\s*(?P<title>\S.{2,300})"),
+        _line(
+            _BULLET + r"(?:(?:baca|lihat|simak)(?:\s{1,3}(?:juga|pula|lainnya))?\s{0,3}[:\uff1a]"
+            r"|(?:baca|lihat|simak)\s{1,3}(?:juga|pula)\s{0,3}[\-\u2013\u2014>]{1,2})\s*(?P<title>\S.{2,300})"
+        ),
     ),
     Rule(
-        "promo.call_to_action", "promo",
+        "promo.call_to_action",
+        "promo",
         "The outlet asking readers to follow a channel, install an app or read more on a platform.",
         "* Follow Official WhatsApp Channel Liputan6.com untuk mendapatkan berita-berita terkini dengan mengklik tautan ini.",
         "Polisi mengikuti jejak pelaku melalui percakapan WhatsApp yang ditemukan di ponsel korban.",
-        _line(_BULLET + _CTA_VERBS + _MORE_WORDS.format(n=12) + r"\W{1,5}" + _CHANNELS + r"\b"
-              + _WORDS_UP_TO.format(n=30)),
+        _line(
+            _BULLET + _CTA_VERBS + _MORE_WORDS.format(n=12) + r"\W{1,5}" + _CHANNELS + r"\b" + _WORDS_UP_TO.format(n=30)
+        ),
     ),
     Rule(
-        "promo.starred_notice", "promo",
+        "promo.starred_notice",
+        "promo",
         "An asterisk-led notice sending readers elsewhere (fact-check hotline, links, numbers).",
         "* Fakta atau Hoaks? Untuk mengetahui kebenaran informasi yang beredar, silakan WhatsApp ke nomor Cek Fakta Liputan6.com 0811 9787 670 hanya dengan ketik kata kunci yang diinginkan.",
         "Fakta atau hoaks, kata dia, harus diperiksa sebelum dibagikan kepada orang lain.",
-        _line(r"\*\s*\w{1,40}" + _MORE_WORDS.format(n=40) + r"\W{1,5}(?:whatsapp|tautan|klik|link|nomor|hotline|download|unduh)\b"
-              + _WORDS_UP_TO.format(n=40)),
+        _line(
+            r"\*\s*\w{1,40}"
+            + _MORE_WORDS.format(n=40)
+            + r"\W{1,5}(?:whatsapp|tautan|klik|link|nomor|hotline|download|unduh)\b"
+            + _WORDS_UP_TO.format(n=40)
+        ),
     ),
     Rule(
-        "pagination.page_of", "pagination", "Page counters of articles split over several pages.",
-        "2 dari 2 halaman", "Dari 2 halaman dokumen itu, polisi menemukan bukti baru soal aliran dana.",
-        _line(r"(?:halaman|page)?\s{0,3}\d{1,3}\s{0,3}(?:dari|of|/)\s{0,3}\d{1,3}(?:\s{0,3}(?:halaman|pages?))?"
-              r"|(?:halaman|page)\s{0,3}:?\s{0,3}[\d\s]{1,40}(?:lihat semua|tampilkan semua|show all)?"
-              r"|(?:halaman|page)\s(?:selanjutnya|berikutnya|sebelumnya|next|previous)\W{0,3}"
-              r"|(?:selanjutnya|berikutnya|next|sebelumnya|prev(?:ious)?)\s{0,3}[>\u00bb\u203a]{1,2}"),
+        "pagination.page_of",
+        "pagination",
+        "Page counters of articles split over several pages.",
+        "2 dari 2 halaman",
+        "Dari 2 halaman dokumen itu, polisi menemukan bukti baru soal aliran dana.",
+        _line(
+            r"(?:halaman|page)?\s{0,3}\d{1,3}\s{0,3}(?:dari|of|/)\s{0,3}\d{1,3}(?:\s{0,3}(?:halaman|pages?))?"
+            r"|(?:halaman|page)\s{0,3}:?\s{0,3}[\d\s]{1,40}(?:lihat semua|tampilkan semua|show all)?"
+            r"|(?:halaman|page)\s(?:selanjutnya|berikutnya|sebelumnya|next|previous)\W{0,3}"
+            r"|(?:selanjutnya|berikutnya|next|sebelumnya|prev(?:ious)?)\s{0,3}[>\u00bb\u203a]{1,2}"
+        ),
     ),
     Rule(
-        "related.header", "related",
+        "related.header",
+        "related",
         "Header of a related-articles list; headline-like lines after it are taken as links "
         "(a full sentence after it is body and stays).",
-        "Berita Terkait", "Berita terkait banjir itu ramai dibagikan warganet sejak Senin pagi.",
-        _line(r"(?:baca\s+(?:juga|pula)|berita\s+(?:terkait|lainnya|lain|populer|pilihan|terbaru|terpopuler)|"
-              r"artikel\s+(?:terkait|lainnya|pilihan)|terpopuler|populer|terkini|rekomendasi(?:\s+untuk\s+(?:anda|kamu))?|"
-              r"pilihan\s+(?:editor|redaksi)|lihat\s+juga|simak\s+juga|topik\s+terkait|related(?:\s+(?:news|articles?))?|"
-              r"read\s+more|more\s+stories|also\s+read)\s{0,3}:?"),
+        "Berita Terkait",
+        "Berita terkait banjir itu ramai dibagikan warganet sejak Senin pagi.",
+        _line(
+            r"(?:baca\s+(?:juga|pula)|berita\s+(?:terkait|lainnya|lain|populer|pilihan|terbaru|terpopuler)|"
+            r"artikel\s+(?:terkait|lainnya|pilihan)|terpopuler|populer|terkini|rekomendasi(?:\s+untuk\s+(?:anda|kamu))?|"
+            r"pilihan\s+(?:editor|redaksi)|lihat\s+juga|simak\s+juga|topik\s+terkait|related(?:\s+(?:news|articles?))?|"
+            r"read\s+more|more\s+stories|also\s+read)\s{0,3}:?"
+        ),
         starts_block=True,
     ),
     Rule(
-        "related.block", "related", "A line of a related-articles block (title, age, teaser, 'Baca Selengkapnya').",
+        "related.block",
+        "related",
+        "A line of a related-articles block (title, age, teaser, 'Baca Selengkapnya').",
         "Berita terkait\n\nMengenal Stasiun Luar Angkasa Internasional atau ISS\n\n3 hari lalu\n\nBaca Selengkapnya",
         "Berita terkait banjir itu ramai dibagikan warganet sejak Senin pagi.",
     ),
     Rule(
-        "copyright.notice", "copyright", "Copyright lines and rights reservations.",
+        "copyright.notice",
+        "copyright",
+        "Copyright lines and rights reservations.",
         "COPYRIGHT \u00a9 ANTARA 2023",
         "Hak cipta lagu itu, menurut pengacaranya, sudah didaftarkan sejak 2019 di kantor Kementerian Hukum.",
-        _line(r"(?:copyright|\u00a9|\(c\))\s{0,3}" + _WORDS_UP_TO.format(n=15)
-              + r"|(?:hak cipta dilindungi|all rights reserved)" + _WORDS_UP_TO.format(n=10)),
+        _line(
+            r"(?:copyright|\u00a9|\(c\))\s{0,3}"
+            + _WORDS_UP_TO.format(n=15)
+            + r"|(?:hak cipta dilindungi|all rights reserved)"
+            + _WORDS_UP_TO.format(n=10)
+        ),
     ),
     Rule(
-        "copyright.syndication", "copyright", "Notice that the article first ran elsewhere under another title.",
-        "Artikel ini telah tayang di Kompas.com dengan judul \"Banjir Rendam Tegal\".",
+        "copyright.syndication",
+        "copyright",
+        "Notice that the article first ran elsewhere under another title.",
+        'Artikel ini telah tayang di Kompas.com dengan judul "Banjir Rendam Tegal".',
         "Artikel ini, kata dia, akan dibahas dalam rapat redaksi pekan depan bersama pemimpin redaksi.",
-        _line(r"(?:artikel|berita|tulisan) ini (?:telah |sudah )?(?:tayang|terbit|dimuat|diterbitkan|ditayangkan)"
-              r"(?: lebih dulu| pertama kali)? (?:di|pada|oleh)\b.{0,400}"),
+        _line(
+            r"(?:artikel|berita|tulisan) ini (?:telah |sudah )?(?:tayang|terbit|dimuat|diterbitkan|ditayangkan)"
+            r"(?: lebih dulu| pertama kali)? (?:di|pada|oleh)\b.{0,400}"
+        ),
     ),
     Rule(
-        "comment.notice", "comment", "Comment-section rules ('... sesuai UU ITE').",
+        "comment.notice",
+        "comment",
+        "Comment-section rules ('... sesuai UU ITE').",
         "Komentar yang tidak sesuai dengan etika dan melanggar UU ITE akan dihapus.",
         "Ia dijerat dengan UU ITE karena menyebarkan kabar bohong di media sosial.",
-        _line(r"(?:.{0,300}\bkomentar\b.{0,300}\b(?:uu ite|sara|dihapus|tanggung jawab)\b.{0,200}"
-              r"|(?:tulis|kirim|berikan|lihat|tampilkan|muat)\s+komentar\W{0,3}(?:\(\d{1,6}\))?"
-              r"|\d{1,6}\s+komentar)"),
+        _line(
+            r"(?:.{0,300}\bkomentar\b.{0,300}\b(?:uu ite|sara|dihapus|tanggung jawab)\b.{0,200}"
+            r"|(?:tulis|kirim|berikan|lihat|tampilkan|muat)\s+komentar\W{0,3}(?:\(\d{1,6}\))?"
+            r"|\d{1,6}\s+komentar)"
+        ),
     ),
     Rule(
-        "byline.editor_code", "byline", "Editor's initials on their own line: '(nvc/ita)', '(ant/jpnn)', '(OL-11)'.",
-        "(nvc/ita)", "(Dia datang terlambat karena macet.)",
+        "byline.editor_code",
+        "byline",
+        "Editor's initials on their own line: '(nvc/ita)', '(ant/jpnn)', '(OL-11)'.",
+        "(nvc/ita)",
+        "(Dia datang terlambat karena macet.)",
         re.compile(r"[\[(]\s{0,2}(?:[a-z]{1,5}(?:\s{0,2}/\s{0,2}[a-z]{1,6}){0,3}|[A-Z]{1,4}-\d{1,3})\s{0,2}[\])]\.?"),
     ),
     # --- Applied by the parser, which lifts these lines into article columns. ---
@@ -179,7 +244,9 @@ RULES: tuple[Rule, ...] = (
     Rule("meta.published", "metadata", "The publication date line, kept in published_at/published_raw.", "", ""),
     Rule("meta.modified", "metadata", "A 'last modified' date line (used only when no publication date).", "", ""),
     Rule("meta.section", "metadata", "The section or rubric name above the headline.", "", ""),
-    Rule("meta.dateline", "metadata", "The dateline prefix of the first paragraph, kept in outlet/dateline_city.", "", ""),
+    Rule(
+        "meta.dateline", "metadata", "The dateline prefix of the first paragraph, kept in outlet/dateline_city.", "", ""
+    ),
     Rule("meta.byline", "metadata", "A byline or credit line; writers go to authors.", "", ""),
     Rule("meta.wire_source", "metadata", "'Sumber: Antara', kept in wire_source.", "", ""),
     Rule("meta.end_marker", "metadata", "An end mark glued to the last sentence, such as '***'.", "", ""),

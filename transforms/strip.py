@@ -108,8 +108,10 @@ def strip_boilerplate(lines: list[str]) -> Stripped:
     """Split repaired lines into kept lines and audited removals (with related links lifted out).
 
     >>> s = strip_boilerplate(["Kata Lavrov.", "Advertisement", "Baca Juga", "Ia datang ke Moskow pada April lalu."])
-    >>> [line.text for line in s.kept], [(r.text, r.rule) for r in s.removed]
-    (['Kata Lavrov.', 'Ia datang ke Moskow pada April lalu.'], [('Advertisement', 'ad.marker'), ('Baca Juga', 'related.header')])
+    >>> [line.text for line in s.kept]
+    ['Kata Lavrov.', 'Ia datang ke Moskow pada April lalu.']
+    >>> [(r.text, r.rule) for r in s.removed]
+    [('Advertisement', 'ad.marker'), ('Baca Juga', 'related.header')]
     """
     nonempty = [Line(no, text) for no, text in enumerate(lines) if text]
     out = Stripped()

@@ -6,7 +6,6 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pyarrow as pa
-
 from berita.transforms.records import Article, Quarantined, arrow_schema
 
 
@@ -28,10 +27,18 @@ def to_tables(articles: Iterable[Article], quarantined: Iterable[Quarantined]) -
     """
     articles = list(articles)
     paragraphs = [
-        {"article_id": a.article_id, "seq": p.seq, "kind": p.kind, "text": p.text} for a in articles for p in a.paragraphs
+        {"article_id": a.article_id, "seq": p.seq, "kind": p.kind, "text": p.text}
+        for a in articles
+        for p in a.paragraphs
     ]
     links = [
-        {"article_id": a.article_id, "seq": link.seq, "title": link.title, "teaser": link.teaser, "age_raw": link.age_raw}
+        {
+            "article_id": a.article_id,
+            "seq": link.seq,
+            "title": link.title,
+            "teaser": link.teaser,
+            "age_raw": link.age_raw,
+        }
         for a in articles
         for link in a.related_links
     ]

@@ -1,0 +1,39 @@
+# The same commands as the README and .ci/run. `make run` and `make test` create .venv if needed.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test test-fast lint typecheck format readme evaluate measure clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+run: $(BIN)/python            ## install berita and clean seeds/ into warehouse/
+	$(BIN)/pip install -e . && $(BIN)/berita run
+
+test: $(BIN)/python           ## install test dependencies and run every test (CI runs exactly this)
+	$(BIN)/pip install -e ".[test]" && $(BIN)/python -m pytest
+
+test-fast:                    ## skip the tests that start Prefect
+	$(BIN)/python -m pytest -m "not slow"
+
+lint:
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/python scripts/typecheck.py
+
+format:
+	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
+
+readme:                       ## regenerate the README's column and rule tables from the code
+	$(BIN)/python scripts/update_readme.py
+
+evaluate:                     ## body precision/recall and metadata accuracy on the golden seeds
+	$(BIN)/berita evaluate tests/golden/seeds.json
+
+measure:                      ## first-run and warm timings of `berita run` (medians)
+	$(BIN)/python scripts/measure_run.py
+
+clean:
+	rm -rf warehouse build *.egg-info .mypy_cache .ruff_cache .hypothesis

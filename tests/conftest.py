@@ -1,0 +1,40 @@
+"""Shared fixtures: the repository's seeds and golden cases, and a hermetic Prefect harness."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = REPO / "tests" / "golden" / "seeds.json"
+
+
+def golden_cases() -> list[dict[str, Any]]:
+    return list(json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"])
+
+
+@pytest.fixture(scope="session")
+def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """A throw-away Prefect API and database for the whole session, in its own PREFECT_HOME.
+
+    The ephemeral server takes 20-35 s to start on a 2-core machine, so the harness gets a
+    generous timeout and starts once per session.
+    """
+    home = tmp_path_factory.mktemp("prefect-home")
+    saved = {k: os.environ.get(k) for k in ("PREFECT_HOME", "PREFECT_API_URL")}
+    os.environ["PREFECT_HOME"] = str(home)
+    os.environ.pop("PREFECT_API_URL", None)
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=180):
+        yield
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value

@@ -1,0 +1,61 @@
+"""`berita` as a user runs it: a subprocess, its own Prefect home, a temporary warehouse."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+
+from tests.conftest import REPO
+
+
+def _berita(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env["XDG_STATE_HOME"] = str(home / "state")
+    return subprocess.run(
+        [sys.executable, "-m", "berita.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.mark.slow
+def test_run_on_the_seeds_prints_a_summary_and_writes_the_tables(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    done = _berita("run", "--input", "seeds", "--warehouse", str(warehouse), home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "inputs read         5" in done.stdout
+    assert "articles written    5" in done.stdout
+    assert "inputs quarantined  0" in done.stdout
+    assert "related" in done.stdout and f"tables in {warehouse}/" in done.stdout
+    assert "Traceback" not in done.stderr
+    assert ds.dataset(warehouse / "articles", partitioning="hive").count_rows() == 5
+    # Prefect's state went to the XDG state folder, not the user's ~/.prefect.
+    assert (tmp_path / "state" / "berita" / "prefect").is_dir()
+
+
+def test_missing_input_folder_is_one_clear_line_and_exit_2(tmp_path: Path) -> None:
+    done = _berita("run", "--input", str(tmp_path / "nope"), "--warehouse", str(tmp_path / "w"), home=tmp_path)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0
+    assert "does not exist" in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "w").exists()
+
+
+def test_bad_environment_setting_is_one_clear_line(tmp_path: Path) -> None:
+    env_home = tmp_path
+    os.environ["BERITA_BATCH_SIZE"] = "many"
+    try:
+        done = _berita("run", "--warehouse", str(tmp_path / "w"), home=env_home)
+    finally:
+        del os.environ["BERITA_BATCH_SIZE"]
+    assert done.returncode == 2
+    assert "BERITA_BATCH_SIZE must be a whole number" in done.stderr
+
+
+def test_evaluate_reports_the_seed_scores(tmp_path: Path) -> None:
+    done = _berita("evaluate", "tests/golden/seeds.json", home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert '"body_recall": 1.0' in done.stdout

@@ -1,0 +1,92 @@
+"""Properties: the transforms never raise, cleaning is idempotent, and no line silently vanishes."""
+
+from __future__ import annotations
+
+from berita.transforms.article import CleanOptions, clean_document
+from berita.transforms.decode import decode_bytes
+from berita.transforms.records import Article
+from berita.transforms.repair import repair_text
+from berita.transforms.rules import RULES
+from berita.transforms.strip import strip_boilerplate
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import REPO, golden_cases
+
+OPTIONS = CleanOptions(run_id="p", pipeline_version="p", detect_language=False)
+# Removals that take a fragment of a line whose rest stays in a paragraph.
+FRAGMENT_RULES = {"meta.dateline", "meta.end_marker"}
+
+SEED_LINES = sorted(
+    {
+        line
+        for case in golden_cases()
+        for line in (REPO / case["input"]).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    }
+)
+RULE_LINES = [line for rule in RULES for line in (rule.example, rule.near_miss) if line and "\n" not in line]
+LINES = st.one_of(st.sampled_from(SEED_LINES), st.sampled_from(RULE_LINES), st.text(max_size=80), st.just(""))
+DOCUMENTS = st.lists(LINES, min_size=1, max_size=40).map("\n".join)
+PROPERTY_SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@PROPERTY_SETTINGS
+@given(st.binary(max_size=2000))
+def test_never_raises_on_arbitrary_bytes(data: bytes) -> None:
+    clean_document(data, "x", OPTIONS)
+
+
+@PROPERTY_SETTINGS
+@given(DOCUMENTS)
+def test_never_raises_on_arbitrary_documents(text: str) -> None:
+    for encoding in ("utf-8", "utf-16", "cp1252"):
+        clean_document(text.encode(encoding, errors="replace"), "x", OPTIONS)
+
+
+@PROPERTY_SETTINGS
+@given(st.text(max_size=300))
+def test_repair_is_idempotent(text: str) -> None:
+    once = repair_text(text).lines
+    assert repair_text("\n".join(once)).lines == once
+
+
+@PROPERTY_SETTINGS
+@given(DOCUMENTS)
+def test_stripping_stripped_lines_removes_nothing(text: str) -> None:
+    kept = [line.text for line in strip_boilerplate(repair_text(text).lines).kept]
+    assert [line.text for line in strip_boilerplate(kept).kept] == kept
+
+
+def _assert_every_line_accounted_for(raw: bytes) -> None:
+    result = clean_document(raw, "x", OPTIONS)
+    if not isinstance(result, Article):
+        return
+    nonempty = {no for no, line in enumerate(repair_text(decode_bytes(raw).text).lines) if line}
+    in_paragraphs = [p.line_no for p in result.paragraphs]
+    whole_removals = [r.line_no for r in result.removed_lines if r.rule not in FRAGMENT_RULES]
+    placed = in_paragraphs + whole_removals
+    assert sorted(placed) == sorted(nonempty), "each non-empty line in exactly one place"
+    for r in result.removed_lines:
+        if r.rule in FRAGMENT_RULES:
+            assert r.line_no in in_paragraphs
+
+
+@PROPERTY_SETTINGS
+@given(DOCUMENTS)
+def test_every_nonempty_line_ends_in_exactly_one_place(text: str) -> None:
+    _assert_every_line_accounted_for(text.encode("utf-8"))
+
+
+def test_every_seed_line_ends_in_exactly_one_place() -> None:
+    for case in golden_cases():
+        _assert_every_line_accounted_for((REPO / case["input"]).read_bytes())
+
+
+def test_cleaning_a_cleaned_body_changes_nothing() -> None:
+    for case in golden_cases():
+        first = clean_document((REPO / case["input"]).read_bytes(), "x", OPTIONS)
+        assert isinstance(first, Article)
+        second = clean_document(first.body.encode("utf-8"), "x", OPTIONS)
+        assert isinstance(second, Article)
+        assert second.body == first.body, case["input"]

@@ -1,0 +1,98 @@
+"""Every rule in the table fires on its example and not on its near-miss body sentence."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from berita.transforms.rules import CATEGORIES, LINE_RULES, RULES, match_line_rule, rule_table_markdown
+from berita.transforms.strip import strip_boilerplate
+
+
+@pytest.mark.parametrize("rule", LINE_RULES, ids=[r.id for r in LINE_RULES])
+def test_line_rule_fires_on_its_example(rule) -> None:
+    hit = match_line_rule(rule.example)
+    assert hit is not None and hit[0].id == rule.id
+
+
+@pytest.mark.parametrize("rule", [r for r in RULES if r.near_miss], ids=[r.id for r in RULES if r.near_miss])
+def test_rule_spares_its_near_miss(rule) -> None:
+    """The near-miss is a body sentence: no rule at all may remove it, alone or after a header."""
+    assert match_line_rule(rule.near_miss) is None
+    kept = strip_boilerplate(["Berita Terkait", rule.near_miss]).kept
+    assert [line.text for line in kept] == [rule.near_miss]
+
+
+def test_rule_ids_read_as_category_dot_name() -> None:
+    for rule in RULES:
+        assert rule.category in CATEGORIES
+        assert re.fullmatch(r"[a-z]+\.[a-z_]+", rule.id)
+        assert rule.id.split(".")[0] in (rule.category, "meta") or rule.category == "metadata"
+        assert rule.why
+    assert len({r.id for r in RULES}) == len(RULES)
+
+
+def test_related_block_example_is_taken_whole() -> None:
+    rule = next(r for r in RULES if r.id == "related.block")
+    stripped = strip_boilerplate(rule.example.split("\n"))
+    assert stripped.kept == []
+    assert [(link.title, link.age_raw) for link in stripped.related] == [
+        ("Mengenal Stasiun Luar Angkasa Internasional atau ISS", "3 hari lalu")
+    ]
+
+
+def test_bare_baca_juga_takes_a_following_headline_as_a_link() -> None:
+    stripped = strip_boilerplate(
+        ["BACA JUGA", "Harga Cabai Naik Jelang Lebaran", "Pasar ramai sejak pagi, kata pedagang."]
+    )
+    assert [link.title for link in stripped.related] == ["Harga Cabai Naik Jelang Lebaran"]
+    assert [line.text for line in stripped.kept] == ["Pasar ramai sejak pagi, kata pedagang."]
+
+
+def test_bare_baca_juga_leaves_a_following_sentence_in_the_body() -> None:
+    """Seed 002: the line after a bare 'Baca Juga' is body text and must stay."""
+    sentence = "Lavrov mengadakan diskusi langka dengan Korea Utara di Moskow pada April lalu dalam upaya itu."
+    stripped = strip_boilerplate(["Baca Juga", sentence])
+    assert [line.text for line in stripped.kept] == [sentence]
+    assert stripped.related == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Iklan itu dipasang di sepanjang jalan protokol sejak pekan lalu.",
+        "Video yang beredar di media sosial memperlihatkan antrean panjang warga.",
+        "Halaman depan gedung itu rusak parah akibat banjir.",
+        "Baca selengkapnya laporan itu di situs resmi kementerian, ujar dia.",
+        "Bacaan doa itu dilantunkan bersama oleh ratusan jemaah.",
+    ],
+)
+def test_body_sentences_that_mention_junk_words_stay(line: str) -> None:
+    assert match_line_rule(line) is None
+
+
+@pytest.mark.parametrize("rule", LINE_RULES, ids=[r.id for r in LINE_RULES])
+def test_no_rule_backtracks_on_long_adversarial_lines(rule) -> None:
+    """Lines just under the length cap, built from the rule's own vocabulary, match in bounded time."""
+    assert rule.pattern is not None
+    probes = [
+        ("a " * 999)[:1999],
+        ("baca juga " * 200)[:1999],
+        ("* follow whatsapp " * 120)[:1999],
+        ("komentar " * 222)[:1999],
+        ("-" * 1999),
+        ("(" * 1999),
+        ("1 dari " * 285)[:1999],
+        (rule.example + " ") * (1999 // (len(rule.example) + 1)),
+    ]
+    for probe in probes:
+        start = time.perf_counter()
+        rule.pattern.fullmatch(probe)
+        assert time.perf_counter() - start < 0.05, (rule.id, probe[:40])
+
+
+def test_rule_table_renders_every_rule() -> None:
+    table = rule_table_markdown()
+    for rule in RULES:
+        assert f"`{rule.id}`" in table

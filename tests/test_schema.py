@@ -1,0 +1,56 @@
+"""The schema is declared once: record types, Parquet writer and README must agree with it."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from berita.transforms import records
+from berita.transforms.records import PARTITION_COLUMNS, TABLES, arrow_schema, column_table_markdown
+from berita.transforms.tables import to_tables
+
+from tests.conftest import REPO
+
+NESTED = {"paragraphs", "related_links", "removed_lines"}
+
+
+def _field_names(record: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(record)}
+
+
+def test_record_types_match_their_tables() -> None:
+    assert _field_names(records.Article) - NESTED == {c.name for c in TABLES["articles"]}
+    owned = {"article_id", *PARTITION_COLUMNS}
+    assert _field_names(records.Paragraph) - {"line_no"} == {c.name for c in TABLES["paragraphs"]} - owned
+    assert _field_names(records.RelatedLink) == {c.name for c in TABLES["related_links"]} - owned
+    assert _field_names(records.RemovedLine) == {c.name for c in TABLES["removed_lines"]} - owned
+    assert _field_names(records.Quarantined) == {c.name for c in TABLES["quarantine"]}
+
+
+def test_every_column_is_documented_and_partition_columns_come_last() -> None:
+    for table, columns in TABLES.items():
+        assert all(c.doc.strip() for c in columns), table
+        names = [c.name for c in columns]
+        assert names[-len(PARTITION_COLUMNS) :] == list(PARTITION_COLUMNS), table
+
+
+def test_writer_tables_use_the_declared_schemas_with_descriptions() -> None:
+    for name, table in to_tables([], []).items():
+        assert table.schema.equals(arrow_schema(name, with_partition=False), check_metadata=True)
+        assert all(f.metadata and f.metadata[b"description"] for f in table.schema)
+
+
+def test_readme_column_table_is_generated_from_the_schema() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    start, end = "<!-- columns:start -->\n", "<!-- columns:end -->"
+    assert start in readme and end in readme, "README lost its generated column table markers"
+    current = readme.split(start, 1)[1].split(end, 1)[0]
+    assert current.strip() == column_table_markdown().strip(), "run `make readme` to regenerate the column table"
+
+
+def test_readme_generated_sections_are_current() -> None:
+    """Both generated sections (columns and rules) match the code; `make readme` rewrites them."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "scripts/update_readme.py", "--check"], cwd=REPO, check=False)
+    assert done.returncode == 0, "README is out of date: run `make readme`"

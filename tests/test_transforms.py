@@ -1,0 +1,221 @@
+"""Unit tests of the pure transforms: decode, repair, dates, datelines, parsing."""
+
+from __future__ import annotations
+
+import codecs
+from datetime import UTC, datetime
+
+import pytest
+from berita.transforms import dates, parse
+from berita.transforms.article import CleanOptions, clean_document
+from berita.transforms.decode import DecodeError, decode_bytes
+from berita.transforms.records import Article, Quarantined
+from berita.transforms.repair import repair_text
+from berita.transforms.strip import Line
+
+TEXT = "Menlu Rusia menyebut \u201coperasi militer khusus\u201d di Kyiv \u2013 kata dia. Caf\u00e9 tutup."
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("utf-16"), "utf-16"),
+        (TEXT.encode("cp1252"), "cp1252"),
+    ],
+)
+def test_decode_reads_each_encoding_back_to_the_same_text(data: bytes, encoding: str) -> None:
+    decoded = decode_bytes(data)
+    assert decoded.text == TEXT
+    assert decoded.encoding == encoding
+
+
+def test_decode_mixed_utf8_with_stray_cp1252_bytes() -> None:
+    data = "Menlu Rusia \u201cya\u201d ".encode() + "caf\u00e9".encode("cp1252") + b" tutup."
+    decoded = decode_bytes(data)
+    assert decoded.text == "Menlu Rusia \u201cya\u201d caf\u00e9 tutup."
+    assert decoded.encoding == "utf-8+cp1252"
+
+
+@pytest.mark.parametrize(
+    "data", [b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", b"Jakarta\x00\x00\x00 ok", bytes(range(32)) * 10]
+)
+def test_decode_rejects_binary(data: bytes) -> None:
+    with pytest.raises(DecodeError):
+        decode_bytes(data)
+
+
+def test_repair_keeps_line_numbers_and_fixes_what_ftfy_leaves() -> None:
+    text = (
+        "Judul\r\n\u00c2\r\nitu\u00a0merupakan\u200b  proses\r\n"
+        "Rp10.000\u00c2 per liter\r\n\u00e2\u20ac\u0153Kami\u00e2\u20ac kata dia"
+    )
+    repaired = repair_text(text)
+    assert repaired.lines == ["Judul", "", "itu merupakan proses", "Rp10.000 per liter", "\u201cKami\u201d kata dia"]
+    assert repaired.repairs == 4
+
+
+def test_repair_leaves_clean_text_and_curly_quotes_alone() -> None:
+    line = "\u201cKami menyambut baik,\u201d kata Lavrov \u2013 di Pyongyang."
+    assert repair_text(line).lines == [line]
+    assert repair_text(line).repairs == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("Kamis, 31 Mei 2018 20:25 WIB", "2018-05-31T13:25:00"),
+        ("Mar 16, 2019 17:28 Asia/Jakarta", "2019-03-16T10:28:00"),
+        ("(last modified Sat, 16 Mar 2019 10:28:47 GMT )", "2019-03-16T10:28:47"),
+        ("DECEMBER 9, 2022", "2022-12-09T00:00:00"),
+        ("Senin, 18 Des 2023 10:52 WIB", "2023-12-18T03:52:00"),
+        ("Kompas.com - 03/06/2021, 13:51 WIB", "2021-06-03T06:51:00"),
+        ("Rabu, 27 Oktober 2021 / 07:59 WIB", "2021-10-27T00:59:00"),
+        ("Jumat, 11 Juni 2021 | 17:34 WIB", "2021-06-11T10:34:00"),
+        ("Senin, 21 Februari 2011 \u2013 18:27 WIB", "2011-02-21T11:27:00"),
+        ("17 January 2019 13:47", "2019-01-17T06:47:00"),
+        ("09/11/2017 10:42", "2017-11-09T03:42:00"),
+        ("Selasa, 5 Maret 2024 09:00 WITA", "2024-03-05T01:00:00"),
+        ("Selasa, 5 Maret 2024 09:00 WIT", "2024-03-05T00:00:00"),
+    ],
+)
+def test_date_lines(text: str, utc: str) -> None:
+    found = dates.date_line(text)
+    assert found is not None
+    assert found.when == datetime.fromisoformat(utc).replace(tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dialog itu digelar pada Selasa, 10 April 2018, di Moskow bersama para menteri kedua negara.",
+        "31 Februari 2020",
+        "Nomor 12 Mei",
+    ],
+)
+def test_not_publication_dates(text: str) -> None:
+    assert dates.date_line(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "outlet", "city"),
+    [
+        ("Liputan6.com, Moskow - Menteri Luar Negeri Korea Utara melakukan kunjungan kerja.", "liputan6.com", "Moskow"),
+        ("TEMPO.CO, Jakarta - Pemimpin Korea Utara Kim Jong Un bertemu dengan Menlu Rusia.", "tempo.co", "Jakarta"),
+        ("ORBITINDONESIA.COM - Hubungan Rusia - Korea Utara tampak makin akrab hari ini.", "orbitindonesia.com", None),
+        ("TEGAL, KOMPAS.com - Banjir merendam ratusan rumah warga di pesisir utara.", "kompas.com", "Tegal"),
+        (
+            "Jakarta, CNN Indonesia -- Pemerintah menaikkan harga bahan bakar mulai besok pagi.",
+            "cnnindonesia.com",
+            "Jakarta",
+        ),
+        ("Jakarta (ANTARA) - Bank Indonesia menahan suku bunga acuan pada bulan ini.", "antaranews.com", "Jakarta"),
+        (
+            "REPUBLIKA.CO.ID, JAKARTA -- Kementerian Agama menetapkan awal puasa tahun ini.",
+            "republika.co.id",
+            "Jakarta",
+        ),
+        ("Bisnis.com, JAKARTA \u2013 Harga emas naik tajam pada perdagangan hari ini.", "bisnis.com", "Jakarta"),
+        ("Suara.com - Seorang warga menemukan bayi di depan rumahnya pada Minggu pagi.", "suara.com", None),
+    ],
+)
+def test_datelines(text: str, outlet: str, city: str | None) -> None:
+    dateline = parse.find_dateline(text)
+    assert dateline is not None
+    assert (dateline.outlet, dateline.city) == (outlet, city)
+    assert shapes_of_rest(text[len(dateline.prefix) :])
+
+
+def shapes_of_rest(rest: str) -> bool:
+    return rest[:1].isupper()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Korea Utara - Amerika Serikat menggelar pertemuan di Singapura pekan depan.",
+        "Kata.Dia - ini bukan dateline sama sekali meski mirip dengan bentuknya.",
+    ],
+)
+def test_not_datelines(text: str) -> None:
+    assert parse.find_dateline(text) is None
+
+
+def _lines(*texts: str) -> list[Line]:
+    return [Line(i * 2, t) for i, t in enumerate(texts)]
+
+
+def test_parse_bylines_and_wire_source() -> None:
+    parsed = parse.parse_article(
+        _lines(
+            "Harga Cabai Naik Jelang Lebaran",
+            "Penulis: Budi Santoso, Ani Lestari | Editor: Rina",
+            "Jakarta (ANTARA) - Harga cabai rawit di pasar tradisional naik tajam menjelang Lebaran.",
+            "Pedagang mengatakan pasokan dari petani berkurang karena hujan.",
+            "Sumber: Reuters",
+        )
+    )
+    assert parsed.authors == ["Budi Santoso", "Ani Lestari"]
+    assert parsed.wire_source == "Reuters"
+    assert parsed.outlet == "antaranews.com"
+    assert [p.kind for p in parsed.paragraphs] == ["body", "body"]
+
+
+def test_date_inconsistent_needs_a_weekday_date_after_publication() -> None:
+    body = "Menlu akan bertemu Presiden pada Selasa, 16 Januari 2024, kata Kremlin kepada wartawan."
+    flagged = parse.parse_article(_lines("Judul Berita Hari Ini", "DECEMBER 9, 2022", body))
+    assert "date_inconsistent" in flagged.flags
+    fine = parse.parse_article(_lines("Judul Berita Hari Ini", "Senin, 15 Januari 2024 10:00 WIB", body))
+    assert "date_inconsistent" not in fine.flags
+
+
+def test_truncated_flag_only_when_the_last_body_paragraph_stops_mid_sentence() -> None:
+    assert (
+        "truncated"
+        in parse.parse_article(
+            _lines(
+                "Judul Berita Hari Ini",
+                "Kalimat pertama cukup panjang di sini.",
+                "dan kalimat ini terpotong di tengah jalan",
+            )
+        ).flags
+    )
+    assert (
+        "truncated"
+        not in parse.parse_article(_lines("Judul Berita Hari Ini", "Kalimat pertama cukup panjang di sini.")).flags
+    )
+
+
+OPTIONS = CleanOptions(run_id="t", pipeline_version="t")
+
+
+@pytest.mark.parametrize(
+    ("data", "stage"),
+    [
+        (b"", "read"),
+        (b"  \n\t \r\n ", "read"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "decode"),
+        (b"Advertisement\n\nBaca Juga: Harga Cabai Naik\n\n2 dari 2 halaman\n", "clean"),
+        (b"Judul Berita Saja\n\nKamis, 31 Mei 2018 20:25 WIB\n", "parse"),
+    ],
+)
+def test_inputs_that_cannot_be_articles_are_quarantined_with_a_reason(data: bytes, stage: str) -> None:
+    result = clean_document(data, "x.txt", OPTIONS)
+    assert isinstance(result, Quarantined)
+    assert result.stage == stage
+    assert result.reason
+
+
+def test_oversized_input_is_quarantined_before_any_work() -> None:
+    result = clean_document(b"a" * 101, "big.txt", CleanOptions("t", "t", max_input_bytes=100))
+    assert isinstance(result, Quarantined) and "limit" in result.reason
+
+
+def test_cp1252_document_end_to_end() -> None:
+    body = "Kafe \u201cAroma\u201d di Jakarta ramai dikunjungi warga sejak pagi hari."
+    doc = f"Judul Berita Kafe\r\n\r\nJakarta (ANTARA) - {body}\r\n"
+    result = clean_document(doc.encode("cp1252"), "x.txt", OPTIONS)
+    assert isinstance(result, Article)
+    assert result.encoding == "cp1252"
+    assert "\u201cAroma\u201d" in result.body
