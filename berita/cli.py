@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -16,52 +18,75 @@ class UserError(Exception):
     """An expected failure with a message a person can act on (no traceback unless --debug)."""
 
 
-def _run(args: argparse.Namespace) -> int:
-    settings = Settings.from_env(
-        input_dir=args.input, warehouse_dir=args.warehouse, batch_size=args.batch_size,
-        prefect_home=args.prefect_home, verbose=args.verbose, server_startup_timeout=args.server_timeout,
-    )  # fmt: skip
-    from berita.flows import runtime, warehouse
+EXIT_USAGE = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the warehouse; try again later
 
+
+class WarehouseBusy(UserError):
+    exit_code = EXIT_LOCKED
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    try:
+        return Settings.from_env(
+            input_dir=args.input, warehouse_dir=args.warehouse, batch_size=args.batch_size,
+            prefect_home=args.prefect_home, verbose=args.verbose, server_startup_timeout=args.server_timeout,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
+
+
+def _run(args: argparse.Namespace) -> int:
+    settings = _settings(args)
     if not settings.input_dir.is_dir():
         raise UserError(f"input folder {settings.input_dir} does not exist or is not a folder (pass --input DIR)")
     started = time.perf_counter()
-    import os
-
-    runtime.configure_prefect(settings)
-    server = None if os.environ.get("PREFECT_API_URL") else runtime.LocalPrefectServer(settings.server_startup_timeout)
-    try:
-        if server is not None:
-            server.__enter__()
+    with _prefect_api(settings):
         # Imported while the server boots: prefect, pyarrow and the transforms.
-        from berita.flows import progress
+        from berita.flows import progress, runtime, sources
         from berita.flows.clean_news import clean_news
+        from berita.flows.lock import WarehouseLocked
 
-        if server is not None:
-            server.wait_ready()
-        with _progress_bar() as update, progress.listening(update):
-            result = clean_news(
-                input_dir=str(settings.input_dir), warehouse_dir=str(settings.warehouse_dir),
-                batch_size=settings.batch_size, detect_language=settings.detect_language,
-            )  # fmt: skip
-    except (warehouse.InputError, runtime.PrefectServerError) as exc:
-        raise UserError(str(exc)) from exc
-    finally:
-        if server is not None:
-            server.__exit__(None, None, None)
+        try:
+            runtime.wait_for_api()
+            with _progress_bar() as update, progress.listening(update):
+                result = clean_news(
+                    input_dir=str(settings.input_dir), warehouse_dir=str(settings.warehouse_dir),
+                    batch_size=settings.batch_size, detect_language=settings.detect_language,
+                    reprocess=args.reprocess, wait_seconds=args.wait,
+                )  # fmt: skip
+        except WarehouseLocked as exc:
+            raise WarehouseBusy(str(exc)) from exc
+        except (sources.InputError, runtime.PrefectServerError, OSError) as exc:
+            raise UserError(str(exc)) from exc
     _print_summary(result, settings.warehouse_dir, time.perf_counter() - started)
     return 0
+
+
+@contextlib.contextmanager
+def _prefect_api(settings: Settings) -> Iterator[None]:
+    """Prefect configured for this process, with a private API server unless PREFECT_API_URL is set."""
+    from berita.flows import runtime
+
+    runtime.configure_prefect(settings)
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    with runtime.LocalPrefectServer(settings.server_startup_timeout):
+        yield
 
 
 class _progress_bar:
     """A rich progress bar on stderr that the flow advances through berita.flows.progress."""
 
     def __enter__(self) -> Any:
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         self.bar = Progress(
-            TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), transient=False
-        )
+            TextColumn("cleaning"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+            console=Console(stderr=True), transient=False,
+        )  # fmt: skip
         self.bar.start()
         self.task = self.bar.add_task("clean", total=None)
 
@@ -74,11 +99,19 @@ class _progress_bar:
         self.bar.stop()
 
 
-def _print_summary(result: dict[str, Any], warehouse_dir: Path, seconds: float) -> None:
-    stats = result["stats"]
-    print(f"run {result['run_id']} finished in {seconds:.1f} s")
-    print(f"  inputs read         {stats.inputs}")
+def _print_summary(result: Any, warehouse_dir: Path, seconds: float) -> None:
+    stats = result.stats
+    print(f"run {result.run_id} ({result.mode}) finished in {seconds:.1f} s")
+    for note in result.notes:
+        print(f"  note: {note}")
+    if result.inputs_new == 0:
+        print(f"  nothing new: all {result.inputs_seen} inputs were processed by earlier runs")
+        print("  (berita run --reprocess rebuilds every table from the inputs)")
+        return
+    print(f"  inputs seen         {result.inputs_seen}")
+    print(f"  new inputs          {result.inputs_new}  ({result.unchanged} unchanged since earlier runs)")
     print(f"  articles written    {stats.articles}")
+    print(f"  duplicates          {result.inputs_new - stats.articles - stats.quarantined}")
     print(f"  inputs quarantined  {stats.quarantined}")
     removed = stats.removed_by_category
     print(f"  lines removed       {sum(removed.values())}")
@@ -88,7 +121,7 @@ def _print_summary(result: dict[str, Any], warehouse_dir: Path, seconds: float) 
         print(f"  quarantined: {source} ({stage}): {reason}")
     if len(stats.quarantine_reasons) > 10:
         print(f"  ... and {len(stats.quarantine_reasons) - 10} more in the quarantine table")
-    print(f"  tables in {warehouse_dir}/: {', '.join(result['tables'])}")
+    print(f"  tables in {warehouse_dir}/")
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -98,7 +131,10 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     if not args.gold.is_file():
         raise UserError(f"golden file {args.gold} does not exist (see tests/golden/seeds.json for the format)")
-    report = evaluate(args.gold).as_dict()
+    try:
+        report = evaluate(args.gold).as_dict()
+    except ValueError as exc:
+        raise UserError(str(exc)) from exc
     failures = report.pop("failures")
     print(json.dumps(report, indent=2))
     for failure in failures[: args.show]:
@@ -123,6 +159,16 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--server-timeout", type=int, default=None, help="seconds to wait for the local Prefect server (default: 120)"
     )
+    run.add_argument(
+        "--reprocess", action="store_true", help="rebuild every table from all inputs (after rule changes)"
+    )
+    run.add_argument(
+        "--wait",
+        type=float,
+        default=0.0,
+        metavar="SECONDS",
+        help="wait this long for another run on the same warehouse to finish (default: exit at once)",
+    )
     run.add_argument("-v", "--verbose", action="store_true", default=None, help="show Prefect's logs")
     run.set_defaults(handler=_run)
     evaluate = commands.add_parser("evaluate", help="score body precision/recall and metadata on a golden file")
@@ -137,11 +183,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.handler(args))
-    except (UserError, ValueError) as exc:
+    except UserError as exc:
         if args.debug:
             raise
         print(f"berita: error: {exc}", file=sys.stderr)
-        return 2
+        return getattr(exc, "exit_code", EXIT_USAGE)
     except KeyboardInterrupt:
         print("berita: interrupted; the warehouse is as it was before this run", file=sys.stderr)
         return 130

@@ -44,9 +44,21 @@ def configure_prefect(settings: Settings, env: MutableMapping[str, str] | None =
     env.setdefault("PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY", "false")
     env.setdefault("PREFECT_TELEMETRY_ENABLE_RESOURCE_METRICS", "false")
     if not settings.verbose:
-        env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+        # The CLI reports failures itself (one line for expected ones, a traceback for bugs);
+        # Prefect's own log lines would only repeat them. -v shows everything.
+        env.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
         env.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING")
     return home
+
+
+def _die_with_parent() -> None:
+    """In the server child (Linux): have the kernel send SIGTERM when berita dies, even by kill -9."""
+    import ctypes
+    import ctypes.util
+    import signal
+
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _free_port() -> int:
@@ -69,6 +81,8 @@ class LocalPrefectServer:
         self.api_url = ""
         self._log: Path | None = None
 
+    _current: LocalPrefectServer | None = None
+
     def __enter__(self) -> LocalPrefectServer:
         port = _free_port()
         self.api_url = f"http://127.0.0.1:{port}/api"
@@ -84,8 +98,10 @@ class LocalPrefectServer:
                 [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
                  "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
                 env=child_env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )  # fmt: skip
         self.env["PREFECT_API_URL"] = self.api_url
+        LocalPrefectServer._current = self
         return self
 
     def wait_ready(self) -> float:
@@ -110,6 +126,8 @@ class LocalPrefectServer:
         )
 
     def __exit__(self, *exc: object) -> None:
+        LocalPrefectServer._current = None
+        self.env.pop("PREFECT_API_URL", None)
         if self.process is None:
             return
         self.process.terminate()
@@ -119,3 +137,9 @@ class LocalPrefectServer:
             self.process.kill()
             self.process.wait()
         self.process = None
+
+
+def wait_for_api() -> None:
+    """Block until the local server started by :class:`LocalPrefectServer` answers (no-op otherwise)."""
+    if LocalPrefectServer._current is not None:
+        LocalPrefectServer._current.wait_ready()

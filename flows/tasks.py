@@ -3,85 +3,117 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
 
-from berita.flows import warehouse
+from berita.flows import faults, sources, warehouse
+from berita.flows.plan import Fingerprint, KnownInputs
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.records import Article, Quarantined
-from berita.transforms.tables import to_tables
-from prefect import task
+from berita.transforms.tables import rows_to_table, to_tables
+from prefect import Task, task
 from prefect.cache_policies import NO_CACHE
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def io_task(name: str) -> Callable[[Callable[P, R]], Task[P, R]]:
+    """A task that does file IO: retried twice (a busy disk or a network mount), never cached."""
+    return task(name=name, retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
 
 
 @dataclass
 class BatchStats:
-    """What one batch (or, summed, one run) did: the counts the summary and tests read."""
+    """What one batch (or, summed, one run) did: the counts the summary and the runs table read."""
 
-    inputs: int = 0
     articles: int = 0
     quarantined: int = 0
+    duplicates: int = 0
     removed_by_category: Counter[str] = field(default_factory=Counter)
     quarantine_reasons: list[tuple[str, str, str]] = field(default_factory=list)
-    article_ids: dict[str, str] = field(default_factory=dict)
+    article_of: dict[str, str | None] = field(default_factory=dict)  # input_id -> article_id or None
 
     def add(self, other: BatchStats) -> None:
-        self.inputs += other.inputs
         self.articles += other.articles
         self.quarantined += other.quarantined
+        self.duplicates += other.duplicates
         self.removed_by_category.update(other.removed_by_category)
         self.quarantine_reasons.extend(other.quarantine_reasons)
-        self.article_ids.update(other.article_ids)
+        self.article_of.update(other.article_of)
 
 
-@task(name="discover-inputs", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def discover_inputs(input_dir: str) -> list[str]:
-    return warehouse.discover_inputs(Path(input_dir))
+@io_task("recover-warehouse")
+def recover_warehouse(warehouse_dir: str) -> list[str]:
+    return warehouse.recover(Path(warehouse_dir))
 
 
-def _clean_one(root: Path, relative: str, options: CleanOptions) -> Article | Quarantined:
-    if not warehouse.is_supported(relative):
-        suffix = Path(relative).suffix or "(none)"
-        supported = ", ".join(sorted(warehouse.SUPPORTED_SUFFIXES))
-        return Quarantined(
-            relative, "read", f"unsupported file type {suffix}; berita reads {supported}", options.run_id
-        )
-    try:
-        raw = warehouse.read_input(root, relative)
-    except OSError as exc:
-        return Quarantined(relative, "read", f"cannot read the file: {exc.strerror or exc}", options.run_id)
-    return clean_document(raw, relative, options)
+@io_task("load-known-inputs")
+def load_known_inputs(warehouse_dir: str) -> KnownInputs:
+    ledger = warehouse.read_table(Path(warehouse_dir), "inputs", ["input_id", "source_uri", "article_id"])
+    known = KnownInputs()
+    for input_id, source_uri, article in zip(*(ledger.column(i).to_pylist() for i in range(3)), strict=True):
+        if input_id is not None:
+            known.record(input_id, source_uri, article)
+    return known
+
+
+@io_task("discover-inputs")
+def discover_inputs(input_dir: str) -> list[sources.InputRef]:
+    return sources.discover(Path(input_dir))
+
+
+@io_task("fingerprint-batch")
+def fingerprint_batch(input_dir: str, refs: list[sources.InputRef], max_bytes: int) -> list[Fingerprint]:
+    """Name and content hash of each input (the bytes are read, hashed and dropped)."""
+    return [Fingerprint(r.ref, r.source_uri, r.input_id) for r in sources.read_batch(Path(input_dir), refs, max_bytes)]
+
+
+def _clean(raw: sources.RawInput, options: CleanOptions) -> Article | Quarantined:
+    if raw.data is None:
+        return Quarantined(raw.source_uri, "read", raw.error or "cannot read it", options.run_id)
+    return clean_document(raw.data, raw.source_uri, options, kind=raw.kind, url=raw.url)
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
 def clean_batch(
-    input_dir: str, paths: list[str], staging: str, batch_no: int, options: CleanOptions, seen: dict[str, str]
+    input_dir: str, refs: list[sources.InputRef], staging: str, part: str, options: CleanOptions
 ) -> BatchStats:
-    """Read, clean and write one batch; inputs identical to an earlier one are set aside."""
-    root = Path(input_dir)
-    stats = BatchStats(inputs=len(paths))
+    """Read, clean and stage one batch of new inputs."""
+    stats = BatchStats()
     articles: list[Article] = []
     quarantined: list[Quarantined] = []
-    for relative in paths:
-        result = _clean_one(root, relative, options)
-        if isinstance(result, Article):
-            first = seen.get(result.article_id) or stats.article_ids.get(result.article_id)
-            if first is not None:
-                result = Quarantined(
-                    relative, "dedupe", f"same bytes as {first} (article {result.article_id})", options.run_id
-                )
+    for raw in sources.read_batch(Path(input_dir), refs, options.max_input_bytes):
+        result = _clean(raw, options)
         if isinstance(result, Article):
             articles.append(result)
-            stats.article_ids[result.article_id] = relative
             stats.removed_by_category.update(r.category for r in result.removed_lines)
         else:
             quarantined.append(result)
             stats.quarantine_reasons.append((result.source_uri, result.stage, result.reason))
+        if raw.input_id is not None:
+            stats.article_of[raw.input_id] = result.article_id if isinstance(result, Article) else None
     stats.articles, stats.quarantined = len(articles), len(quarantined)
-    warehouse.write_batch(Path(staging), options.run_id, batch_no, to_tables(articles, quarantined))
+    for table, data in to_tables(articles, quarantined).items():
+        warehouse.write_part(Path(staging), options.run_id, table, part, data)
+    faults.crash_point("staged-batch")
     return stats
 
 
-@task(name="publish-run", retries=2, retry_delay_seconds=2, cache_policy=NO_CACHE)
-def publish_run(warehouse_dir: str, run_id: str) -> dict[str, str]:
-    return {name: str(path) for name, path in warehouse.publish_run(Path(warehouse_dir), run_id).items()}
+@io_task("stage-ledger")
+def stage_ledger(staging: str, run_id: str, part: str, rows: list[dict[str, Any]]) -> None:
+    warehouse.write_part(Path(staging), run_id, "inputs", part, rows_to_table("inputs", rows))
+
+
+@io_task("publish-run")
+def publish_run(warehouse_dir: str, run_id: str, mode: str, runs_row: dict[str, Any]) -> None:
+    """Stage the runs row, commit, and publish: after the commit the run is durable."""
+    root = Path(warehouse_dir)
+    staging = warehouse.staging_dir(root, run_id)
+    warehouse.write_part(staging, run_id, "runs", "00000", rows_to_table("runs", [runs_row]))
+    faults.crash_point("before-commit")
+    warehouse.commit(root, run_id, mode)
+    faults.crash_point("after-commit")
+    warehouse.publish(root, run_id)

@@ -1,54 +1,40 @@
-"""Reading inputs and writing the Parquet warehouse: all of berita's file IO lives here."""
+"""The Parquet warehouse on disk: staging, the commit journal, publishing and recovery.
+
+A run writes everything under ``_staging/<run_id>/`` (same file system as the tables), then
+writes ``COMMIT`` there, then publishes:
+
+- incremental runs move each table's new partition ``run_id=<id>/`` into place with one rename;
+- ``--reprocess`` runs swap each whole table folder for the staged one with one atomic exchange
+  (``renameat2(RENAME_EXCHANGE)`` on Linux);
+- the ``runs`` row is published last.
+
+A reader therefore sees each table's partition whole or not at all. A run killed before
+``COMMIT`` leaves the tables exactly as they were (its staging area is discarded by the next
+run); a run killed after ``COMMIT`` is completed by the next run (roll forward).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import ctypes.util
+import errno
+import json
 import os
 import shutil
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
-from berita.transforms.records import TABLES, arrow_schema
+from berita.flows.faults import crash_point
+from berita.transforms.records import DATA_TABLES, arrow_schema
 
-# File types berita reads today, by suffix (lower-cased).
-SUPPORTED_SUFFIXES = frozenset({".txt"})
 STAGING = "_staging"
+COMMIT = "COMMIT"
 PARQUET_OPTIONS = {"compression": "zstd", "row_group_size": 64 * 1024}
-
-
-class InputError(ValueError):
-    """The input location cannot be read at all (not a per-document problem)."""
-
-
-def discover_inputs(root: Path) -> list[str]:
-    """Every regular, non-hidden file under ``root``, as sorted POSIX paths relative to it.
-
-    Symbolic links to directories are not followed (no loops); hidden files and folders
-    (names starting with '.') are skipped.
-    """
-    if not root.exists():
-        raise InputError(f"input folder {root} does not exist")
-    if not root.is_dir():
-        raise InputError(f"input {root} is not a folder")
-    found: list[str] = []
-    for folder, dirs, files in os.walk(root, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in files:
-            if name.startswith("."):
-                continue
-            path = Path(folder) / name
-            if path.is_file():
-                found.append(path.relative_to(root).as_posix())
-    return sorted(found)
-
-
-def is_supported(relative: str) -> bool:
-    return Path(relative).suffix.lower() in SUPPORTED_SUFFIXES
-
-
-def read_input(root: Path, relative: str) -> bytes:
-    return (root / relative).read_bytes()
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
 
 
 def staging_dir(warehouse: Path, run_id: str) -> Path:
@@ -60,48 +46,150 @@ def _partition(base: Path, table: str, run_id: str) -> Path:
     return base / table / f"run_id={run_id}"
 
 
-def write_batch(staging: Path, run_id: str, batch_no: int, tables: dict[str, pa.Table]) -> None:
-    """Write one batch's tables as part files of the run's partitions in the staging area."""
-    for name, table in tables.items():
-        if table.num_rows == 0:
-            continue
-        folder = _partition(staging, name, run_id)
-        folder.mkdir(parents=True, exist_ok=True)
-        pq.write_table(table, folder / f"part-{batch_no:05d}.parquet", **PARQUET_OPTIONS)
+def write_part(staging: Path, run_id: str, table: str, part: str, data: pa.Table) -> None:
+    """Write one part file of a table's partition in the staging area (skipped when empty)."""
+    if data.num_rows == 0:
+        return
+    folder = _partition(staging, table, run_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(data, folder / f"part-{part}.parquet", **PARQUET_OPTIONS)
 
 
-def publish_run(warehouse: Path, run_id: str) -> dict[str, Path]:
-    """Move the run's staged partitions into the tables, then drop the partitions they replace.
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
-    Each partition arrives by one rename on the same file system, so a reader sees a table's
-    new partition whole or not at all. Every table gets a partition, with an empty part file
-    when the run had no rows for it, so that readers never meet a missing table.
-    """
+
+def commit(warehouse: Path, run_id: str, mode: str) -> None:
+    """Make the staged run durable: after this, recovery completes it instead of discarding it."""
     staging = staging_dir(warehouse, run_id)
-    published: dict[str, Path] = {}
-    for name in TABLES:
-        source = _partition(staging, name, run_id)
-        if not source.exists():
-            source.mkdir(parents=True)
-            pq.write_table(arrow_schema(name, with_partition=False).empty_table(), source / "part-00000.parquet")
-        target = _partition(warehouse, name, run_id)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
-        for old in target.parent.iterdir():
-            if old.name.startswith("run_id=") and old != target:
-                shutil.rmtree(old)
-        published[name] = target.parent
+    staging.mkdir(parents=True, exist_ok=True)
+    if mode == "replace":
+        # A replacing run replaces every data table, including those it has no rows for.
+        for table in DATA_TABLES:
+            folder = _partition(staging, table, run_id)
+            if not folder.exists():
+                folder.mkdir(parents=True)
+                pq.write_table(arrow_schema(table, with_partition=False).empty_table(), folder / "part-empty.parquet")
+    marker = staging / COMMIT
+    tmp = staging / f"{COMMIT}.tmp"
+    tmp.write_text(json.dumps({"run_id": run_id, "mode": mode}), encoding="utf-8")
+    with tmp.open("rb") as f:
+        os.fsync(f.fileno())
+    os.replace(tmp, marker)
+    _fsync_dir(staging)
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Atomically swap two directories (Linux renameat2); elsewhere, two renames."""
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+        if result == 0:
+            return
+        err = ctypes.get_errno()
+        if err not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise OSError(err, os.strerror(err), str(a))
+    aside = a.with_name(a.name + ".swap")
+    os.rename(b, aside)
+    os.rename(a, b)
+    os.rename(aside, a)
+
+
+def _ensure_table_exists(warehouse: Path, table: str, run_id: str) -> None:
+    """A table that has never had rows still gets a folder with an empty part file, so readers
+    (DuckDB globs, pyarrow datasets) find it."""
+    if (warehouse / table).exists():
+        return
+    folder = _partition(warehouse / STAGING / run_id / "_empty", table, run_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    pq.write_table(arrow_schema(table, with_partition=False).empty_table(), folder / "part-empty.parquet")
+    (warehouse / table).mkdir(parents=True)
+    os.replace(folder, _partition(warehouse, table, run_id))
+
+
+def _publish_table(warehouse: Path, run_id: str, table: str, mode: str) -> None:
+    staged_table = staging_dir(warehouse, run_id) / table
+    if not staged_table.exists():
+        return
+    target = warehouse / table
+    if mode == "replace" and table != "runs":
+        if not (staged_table / f"run_id={run_id}").exists():
+            shutil.rmtree(staged_table)  # already exchanged: this is the old table, now retired
+            return
+        if target.exists():
+            _exchange(staged_table, target)
+            shutil.rmtree(staged_table)
+        else:
+            os.rename(staged_table, target)
+        return
+    source = staged_table / f"run_id={run_id}"
+    if source.exists():
+        target.mkdir(parents=True, exist_ok=True)
+        destination = target / source.name
+        if destination.exists():  # a finished earlier attempt at the same publish
+            shutil.rmtree(source)
+        else:
+            os.rename(source, destination)
+    shutil.rmtree(staged_table, ignore_errors=True)
+
+
+def publish(warehouse: Path, run_id: str) -> None:
+    """Move a committed run into the tables: data tables first, the runs row last. Idempotent."""
+    staging = staging_dir(warehouse, run_id)
+    mode = json.loads((staging / COMMIT).read_text(encoding="utf-8"))["mode"]
+    for i, table in enumerate((*DATA_TABLES, "runs")):
+        if table == "runs":
+            crash_point("before-runs-row")
+        _publish_table(warehouse, run_id, table, mode)
+        if i == 0:
+            crash_point("mid-publish")
+        if table != "runs":
+            _ensure_table_exists(warehouse, table, run_id)
+    _ensure_table_exists(warehouse, "runs", run_id)
     shutil.rmtree(staging, ignore_errors=True)
     _remove_if_empty(warehouse / STAGING)
-    return published
 
 
-def discard_run(warehouse: Path, run_id: str) -> None:
-    """Remove a failed run's staging area; the published tables are untouched."""
+def discard(warehouse: Path, run_id: str) -> None:
+    """Remove a run's staging area; the published tables are untouched."""
     shutil.rmtree(staging_dir(warehouse, run_id), ignore_errors=True)
     _remove_if_empty(warehouse / STAGING)
 
 
+def recover(warehouse: Path) -> list[str]:
+    """Finish or undo runs that were killed: roll forward what was committed, discard the rest.
+
+    Call it while holding the warehouse lock. Returns one line per run it dealt with.
+    """
+    staging_root = warehouse / STAGING
+    if not staging_root.is_dir():
+        return []
+    notes: list[str] = []
+    for staged in sorted(p for p in staging_root.iterdir() if p.is_dir()):
+        if (staged / COMMIT).exists():
+            publish(warehouse, staged.name)
+            notes.append(f"completed run {staged.name}, which was killed after it committed")
+        else:
+            discard(warehouse, staged.name)
+            notes.append(f"discarded the unfinished run {staged.name} (killed before it committed)")
+    return notes
+
+
+def read_table(warehouse: Path, table: str, columns: list[str] | None = None) -> pa.Table:
+    """A published table (all partitions), or an empty one with the declared schema."""
+    folder = warehouse / table
+    if not folder.is_dir():
+        schema = arrow_schema(table)
+        return schema.empty_table() if columns is None else schema.empty_table().select(columns)
+    dataset = ds.dataset(folder, format="parquet", partitioning="hive")
+    return dataset.to_table(columns=columns)
+
+
 def _remove_if_empty(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not empty (another run is staging) or already gone
+    with contextlib.suppress(OSError):  # not empty (another run's leftovers) or already gone
         folder.rmdir()

@@ -26,11 +26,14 @@ def test_run_on_the_seeds_prints_a_summary_and_writes_the_tables(tmp_path: Path)
     warehouse = tmp_path / "warehouse"
     done = _berita("run", "--input", "seeds", "--warehouse", str(warehouse), home=tmp_path)
     assert done.returncode == 0, done.stderr
-    assert "inputs read         5" in done.stdout
+    assert done.stdout.startswith("run ")  # the progress bar goes to stderr
+    assert "inputs seen         5" in done.stdout
     assert "articles written    5" in done.stdout
     assert "inputs quarantined  0" in done.stdout
     assert "related" in done.stdout and f"tables in {warehouse}/" in done.stdout
     assert "Traceback" not in done.stderr
+    again = _berita("run", "--input", "seeds", "--warehouse", str(warehouse), home=tmp_path)
+    assert again.returncode == 0 and "nothing new: all 5 inputs were processed by earlier runs" in again.stdout
     assert ds.dataset(warehouse / "articles", partitioning="hive").count_rows() == 5
     # Prefect's state went to the XDG state folder, not the user's ~/.prefect.
     assert (tmp_path / "state" / "berita" / "prefect").is_dir()

@@ -1,91 +1,172 @@
-"""The clean-news flow end to end, on the seeds, in a temporary warehouse and Prefect database."""
+"""The clean-news flow end to end, in temporary warehouses, under Prefect's test harness."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pyarrow.dataset as ds
+import pyarrow.parquet as pq
 import pytest
 from berita.transforms.records import TABLES, arrow_schema
 
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 
 
-def _read(warehouse: Path, table: str):
+def _read(warehouse: Path, table: str) -> pa.Table:
     return ds.dataset(warehouse / table, partitioning="hive").to_table()
 
 
-@pytest.fixture(scope="module")
-def two_runs(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory):
+def _run(inputs: Path, warehouse: Path, **kwargs):
     from berita.flows.clean_news import clean_news
 
-    inputs = tmp_path_factory.mktemp("inputs")
-    shutil.copytree(REPO / "seeds", inputs, dirs_exist_ok=True)
-    (inputs / "nested").mkdir()
-    (inputs / "nested" / "copy of 000.txt").write_bytes((REPO / "seeds" / "000_12dd0d3774324706.txt").read_bytes())
-    (inputs / "nested" / "empty.txt").write_bytes(b"")
-    (inputs / "notes.pdf").write_bytes(b"%PDF-1.4")
-    warehouse = tmp_path_factory.mktemp("warehouse")
-    first = clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), batch_size=3)
-    first_ids = sorted(_read(warehouse, "articles").column("article_id").to_pylist())
-    second = clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), batch_size=3)
-    return warehouse, first, first_ids, second
+    return clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), batch_size=3, **kwargs)
 
 
-def test_tables_have_the_declared_schemas(two_runs) -> None:
-    warehouse = two_runs[0]
+def assert_every_input_accounted_for(warehouse: Path) -> None:
+    """Each ledger row is an article, a duplicate of known content, or a quarantine row; per run,
+    the ledger rows add up to the run's new inputs."""
+    ledger = _read(warehouse, "inputs").to_pylist()
+    articles = set(_read(warehouse, "articles").column("article_id").to_pylist())
+    quarantined = set(_read(warehouse, "quarantine").column("source_uri").to_pylist())
+    for row in ledger:
+        if row["outcome"] == "article":
+            assert row["article_id"] in articles
+        elif row["outcome"] == "quarantined":
+            assert row["source_uri"] in quarantined
+        else:
+            assert row["outcome"] == "duplicate" and row["input_id"] is not None
+    runs = _read(warehouse, "runs").to_pylist()
+    per_run = {r["run_id"]: 0 for r in runs}
+    for row in ledger:
+        per_run[row["run_id"]] = per_run.get(row["run_id"], 0) + 1
+    latest_replace = max((r["started_at"] for r in runs if r["mode"] == "reprocess"), default=None)
+    for run in runs:
+        if run["status"] == "succeeded" and (latest_replace is None or run["started_at"] >= latest_replace):
+            assert per_run[run["run_id"]] == run["inputs_new"], run
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> Path:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    for seed in SEEDS[:3]:
+        shutil.copy(seed, folder / seed.name)
+    return folder
+
+
+def test_tables_have_the_declared_schemas_and_read_with_duckdb(
+    prefect_harness: None, inputs: Path, tmp_path: Path
+) -> None:
+    warehouse = tmp_path / "warehouse"
+    _run(inputs, warehouse)
     for table in TABLES:
         schema = _read(warehouse, table).schema
         declared = arrow_schema(table)
         assert schema.names == declared.names, table
         assert [f.type for f in schema] == [f.type for f in declared], table
-
-
-def test_every_input_is_an_article_or_quarantined_with_a_reason(two_runs) -> None:
-    warehouse, _, _, second = two_runs
-    stats = second["stats"]
-    assert stats.inputs == 8
-    assert stats.articles == 5 and stats.quarantined == 3
-    assert stats.articles + stats.quarantined == stats.inputs
-    quarantine = {row["source_uri"]: row for row in _read(warehouse, "quarantine").to_pylist()}
-    assert quarantine["nested/copy of 000.txt"]["stage"] == "dedupe"
-    assert quarantine["nested/empty.txt"]["stage"] == "read"
-    assert "unsupported file type .pdf" in quarantine["notes.pdf"]["reason"]
-    assert len(_read(warehouse, "articles")) == 5
-
-
-def test_second_run_gives_the_same_ids_and_replaces_the_first(two_runs) -> None:
-    warehouse, first, first_ids, second = two_runs
-    assert first["run_id"] != second["run_id"]
-    articles = _read(warehouse, "articles")
-    assert sorted(articles.column("article_id").to_pylist()) == first_ids
-    assert set(articles.column("run_id").to_pylist()) == {second["run_id"]}
-    assert not (warehouse / "_staging").exists()
-
-
-def test_duckdb_reads_the_warehouse_with_hive_partitioning(two_runs) -> None:
-    warehouse = two_runs[0]
     rows = duckdb.sql(
         f"select outlet, count(*) from read_parquet('{warehouse}/articles/**/*.parquet', hive_partitioning=true) "
-        "group by 1 order by 1 nulls last"
+        "group by 1 order by 1"
     ).fetchall()
-    assert rows == [("liputan6.com", 2), ("orbitindonesia.com", 1), ("tempo.co", 1), (None, 1)]
-    removed = duckdb.sql(
-        f"select count(*) from read_parquet('{warehouse}/removed_lines/**/*.parquet', hive_partitioning=true) "
-        "where rule = 'related.block'"
-    ).fetchall()
-    assert removed == [(50,)]  # seed 001: 10 items of title, age, title again, teaser, read-more
-
-
-def test_parquet_files_are_zstd_and_carry_column_descriptions(two_runs) -> None:
-    import pyarrow.parquet as pq
-
-    warehouse = two_runs[0]
+    assert rows == [("liputan6.com", 2), ("tempo.co", 1)]
     part = next((warehouse / "articles").rglob("*.parquet"))
-    meta = pq.ParquetFile(part)
-    assert meta.metadata.row_group(0).column(0).compression == "ZSTD"
-    assert meta.schema_arrow.field("title").metadata[b"description"]
+    assert pq.ParquetFile(part).metadata.row_group(0).column(0).compression == "ZSTD"
+    assert pq.ParquetFile(part).schema_arrow.field("title").metadata[b"description"]
+
+
+def test_incremental_runs_add_only_what_is_new(prefect_harness: None, inputs: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    first = _run(inputs, warehouse)
+    assert (first.inputs_new, first.stats.articles) == (3, 3)
+
+    again = _run(inputs, warehouse)
+    assert (again.inputs_seen, again.inputs_new, again.unchanged) == (3, 0, 3)
+    assert len(_read(warehouse, "articles")) == 3
+
+    for seed in SEEDS[3:]:
+        shutil.copy(seed, inputs / seed.name)
+    shutil.copy(SEEDS[0], inputs / "renamed copy.txt")
+    third = _run(inputs, warehouse)
+    assert (third.inputs_new, third.stats.articles, third.unchanged) == (3, 2, 3)
+    articles = _read(warehouse, "articles")
+    assert len(articles) == 5 and len(set(articles.column("article_id").to_pylist())) == 5
+    ledger = {row["source_uri"]: row for row in _read(warehouse, "inputs").to_pylist()}
+    assert ledger["renamed copy.txt"]["outcome"] == "duplicate"
+    assert ledger["renamed copy.txt"]["article_id"] == ledger[SEEDS[0].name]["article_id"]
+    assert_every_input_accounted_for(warehouse)
+
+
+def test_reprocess_replaces_every_table_without_duplicates(prefect_harness: None, inputs: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    first = _run(inputs, warehouse)
+    ids = sorted(_read(warehouse, "articles").column("article_id").to_pylist())
+    second = _run(inputs, warehouse, reprocess=True)
+    articles = _read(warehouse, "articles")
+    assert sorted(articles.column("article_id").to_pylist()) == ids
+    assert set(articles.column("run_id").to_pylist()) == {second.run_id}
+    for table in ("paragraphs", "removed_lines", "inputs", "quarantine"):
+        assert set(_read(warehouse, table).column("run_id").to_pylist()) <= {second.run_id}, table
+    runs = _read(warehouse, "runs").to_pylist()
+    assert [(r["run_id"], r["mode"]) for r in sorted(runs, key=lambda r: r["started_at"])] == [
+        (first.run_id, "incremental"),
+        (second.run_id, "reprocess"),
+    ]
+    assert not (warehouse / "_staging").exists()
+    assert_every_input_accounted_for(warehouse)
+
+
+def test_record_files_html_and_bad_inputs(prefect_harness: None, tmp_path: Path) -> None:
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    seed_text = SEEDS[1].read_text(encoding="utf-8")
+    records = [
+        {
+            "url": "https://www.tempo.co/internasional/kim-bertemu-lavrov",
+            "fetched_at": "2024-01-01T00:00:00Z",
+            "text": seed_text,
+        },
+        {"url": "https://example.org/no-body"},
+        {"text": 42},
+    ]
+    lines = [json.dumps(r) for r in records] + ["{not json"]
+    (folder / "scrape.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    pq.write_table(
+        pa.table({"url": ["https://www.liputan6.com/global/read/1"], "text": [SEEDS[2].read_text(encoding="utf-8")]}),
+        folder / "rows.parquet",
+    )
+    pq.write_table(pa.table({"headline": ["no text column"]}), folder / "odd.parquet")
+    body = "".join(f"<p>{p}</p>" for p in SEEDS[4].read_text(encoding="utf-8").split("\n\n")[3:12])
+    page = (
+        '<html><head><meta property="og:title" content="Putin akan Bertemu Menlu Choe Son Hui">'
+        '<meta property="article:published_time" content="2024-01-15T10:00:00+07:00">'
+        '<meta property="og:url" content="https://www.orbitindonesia.com/read/1"></head>'
+        f"<body><nav>Beranda</nav><article>{body}</article><footer>Copyright</footer></body></html>"
+    )
+    (folder / "page.html").write_text(page, encoding="utf-8")
+    warehouse = tmp_path / "warehouse"
+    result = _run(folder, warehouse)
+    assert result.inputs_seen == 7
+    articles = {a["source_uri"]: a for a in _read(warehouse, "articles").to_pylist()}
+    tempo = articles["https://www.tempo.co/internasional/kim-bertemu-lavrov"]
+    assert tempo["outlet"] == "tempo.co" and tempo["title"].startswith("Kim Jong Un Bertemu")
+    assert articles["https://www.liputan6.com/global/read/1"]["outlet"] == "liputan6.com"
+    html_article = articles["page.html"]
+    assert html_article["title"] == "Putin akan Bertemu Menlu Choe Son Hui"
+    assert html_article["outlet"] == "orbitindonesia.com"
+    assert html_article["published_at"].isoformat() == "2024-01-15T03:00:00+00:00"
+    quarantine = {q["source_uri"]: q["reason"] for q in _read(warehouse, "quarantine").to_pylist()}
+    assert "neither text nor html" in quarantine["https://example.org/no-body"]
+    assert any("text must be a string" in r for r in quarantine.values())
+    assert any("not valid JSON" in r for r in quarantine.values())
+    assert "not a readable PARQUET file" in quarantine["odd.parquet"]
+    assert result.stats.articles + result.stats.quarantined == result.inputs_seen
+    assert_every_input_accounted_for(warehouse)
+    # Quarantined inputs are settled too: a second run adds nothing.
+    assert _run(folder, warehouse).inputs_new == 0

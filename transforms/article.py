@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from berita.transforms import parse, shapes
+from berita.transforms import html, parse, shapes
 from berita.transforms.decode import DecodeError, decode_bytes
 from berita.transforms.language import detect_language
 from berita.transforms.records import Article, Quarantined
@@ -25,20 +25,35 @@ class CleanOptions:
     detect_language: bool = True
 
 
+def content_hasher() -> hashlib.blake2b:
+    """The hash behind input and article ids; feed it bytes in chunks for large files."""
+    return hashlib.blake2b(digest_size=8)
+
+
 def article_id(raw: bytes) -> str:
     """Stable id of an input: the same bytes give the same id on every run and every machine.
 
     >>> article_id(b"Menlu Rusia")
     'b9a97c1d2ab04f61'
     """
-    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+    hasher = content_hasher()
+    hasher.update(raw)
+    return hasher.hexdigest()
 
 
-def clean_document(raw: bytes, source_uri: str, options: CleanOptions) -> Article | Quarantined:
-    """Decode, repair, strip and parse one document.
+def _outlet(url: str | None, parsed: parse.Parsed) -> str | None:
+    """The URL's registered domain when the URL is known, else what the dateline says."""
+    return (parse.registered_domain(url) if url else None) or parsed.outlet
+
+
+def clean_document(
+    raw: bytes, source_uri: str, options: CleanOptions, *, kind: str = "text", url: str | None = None
+) -> Article | Quarantined:
+    """Decode, repair, strip and parse one document (``kind`` "text" or "html").
 
     Never raises for bad input: what cannot become an article comes back as ``Quarantined``
-    with the stage and a reason.
+    with the stage and a reason. For HTML, ``line_no`` in removed lines counts lines of the
+    extracted article text.
     """
 
     def quarantine(stage: str, reason: str) -> Quarantined:
@@ -52,7 +67,15 @@ def clean_document(raw: bytes, source_uri: str, options: CleanOptions) -> Articl
         decoded = decode_bytes(raw)
     except DecodeError as exc:
         return quarantine("decode", str(exc))
-    repaired = repair_text(decoded.text)
+    text, page = decoded.text, html.PageMetadata()
+    if kind == "html":
+        # Repair before extraction: ftfy mis-repairs once markup and no-break spaces are gone.
+        page_html = "\n".join(repair_text(text).lines)
+        page = html.page_metadata(page_html)
+        text = html.html_to_text(page_html)
+        if not text.strip():
+            return quarantine("parse", "no article text found in the HTML page (an index or empty page?)")
+    repaired = repair_text(text)
     stripped = strip_boilerplate(repaired.lines)
     if not stripped.kept:
         return quarantine("clean", f"every line was removed as boilerplate ({len(stripped.removed)} lines)")
@@ -61,24 +84,28 @@ def clean_document(raw: bytes, source_uri: str, options: CleanOptions) -> Articl
     if not body:
         return quarantine("parse", "no body text found (only a title, dates, captions or links)")
     removed = sorted(stripped.removed + parsed.removed, key=lambda r: r.line_no)
+    flags = list(parsed.flags)
+    title = page.title or parsed.title
+    if title and "title_missing" in flags:
+        flags.remove("title_missing")
     return Article(
         article_id=article_id(raw),
         source_uri=source_uri,
-        outlet=parsed.outlet,
-        title=parsed.title,
+        outlet=_outlet(url or page.url, parsed),
+        title=title,
         lede=parsed.lede,
-        published_at=parse.published_at(parsed),
-        published_raw=parsed.published.raw if parsed.published else None,
+        published_at=page.published_at or parse.published_at(parsed),
+        published_raw=page.published_raw or (parsed.published.raw if parsed.published else None),
         dateline_city=parsed.dateline_city,
         section=parsed.section,
-        authors=parsed.authors,
+        authors=page.authors or parsed.authors,
         wire_source=parsed.wire_source,
         body=body,
         word_count=shapes.word_count(body),
         language=detect_language(body) if options.detect_language else None,
         encoding=decoded.encoding,
         repairs=repaired.repairs,
-        flags=parsed.flags,
+        flags=flags,
         run_id=options.run_id,
         pipeline_version=options.pipeline_version,
         paragraphs=parsed.paragraphs,

@@ -86,7 +86,35 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("reason", pa.string(), False, "Why, in words a person can act on."),
         _RUN_ID,
     ),
+    "inputs": (
+        Column("source_uri", pa.string(), False, "Input path relative to the input root, or its URL."),
+        Column("input_id", pa.string(), True, "Hash of the input's bytes (null when they could not be read)."),
+        Column("outcome", pa.string(), False, "article, duplicate (same bytes as an earlier input) or quarantined."),
+        Column("article_id", pa.string(), True, "The article this input became or duplicates (null if none)."),
+        _RUN_ID,
+    ),
+    "runs": (
+        Column("started_at", UTC_TIMESTAMP, False, "When the run started (UTC)."),
+        Column("finished_at", UTC_TIMESTAMP, False, "When the run published or failed (UTC)."),
+        Column("status", pa.string(), False, "succeeded or failed."),
+        Column("inputs_seen", pa.int64(), False, "Inputs found under the input folder."),
+        Column(
+            "inputs_new", pa.int64(), False, "Inputs not processed by an earlier run (all of them with --reprocess)."
+        ),
+        Column("articles_written", pa.int64(), False, "Rows the run added to articles."),
+        Column("quarantined", pa.int64(), False, "Rows the run added to quarantine."),
+        Column("lines_removed", pa.int64(), False, "Rows the run added to removed_lines."),
+        Column("pipeline_version", pa.string(), False, "berita version that ran."),
+        Column("mode", pa.string(), False, "incremental, or reprocess (the run replaced every table)."),
+        Column("message", pa.string(), True, "Why the run failed, when it did."),
+        Column("report_path", pa.string(), True, "Path of the run's data-quality report, when one was written."),
+        _RUN_ID,
+    ),
 }
+
+# Tables a run fills from its inputs (replaced whole by --reprocess); `runs` is history and
+# only ever grows. `runs` is published last, so a run's row appears only after its data.
+DATA_TABLES = ("articles", "paragraphs", "related_links", "removed_lines", "quarantine", "inputs")
 
 
 def arrow_schema(table: str, *, with_partition: bool = True) -> pa.Schema:

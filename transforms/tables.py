@@ -9,7 +9,8 @@ import pyarrow as pa
 from berita.transforms.records import Article, Quarantined, arrow_schema
 
 
-def _table(name: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
+def rows_to_table(name: str, rows: Sequence[dict[str, Any]]) -> pa.Table:
+    """Rows (dicts keyed by column name) as an Arrow table of ``name``'s schema, partition columns left out."""
     schema = arrow_schema(name, with_partition=False)
     columns = {f.name: pa.array([row[f.name] for row in rows], type=f.type) for f in schema}
     return pa.Table.from_pydict(columns, schema=schema)
@@ -49,9 +50,9 @@ def to_tables(articles: Iterable[Article], quarantined: Iterable[Quarantined]) -
     ]
     quarantine = [{"source_uri": q.source_uri, "stage": q.stage, "reason": q.reason} for q in quarantined]
     return {
-        "articles": _table("articles", [_article_row(a) for a in articles]),
-        "paragraphs": _table("paragraphs", paragraphs),
-        "related_links": _table("related_links", links),
-        "removed_lines": _table("removed_lines", removed),
-        "quarantine": _table("quarantine", quarantine),
+        "articles": rows_to_table("articles", [_article_row(a) for a in articles]),
+        "paragraphs": rows_to_table("paragraphs", paragraphs),
+        "related_links": rows_to_table("related_links", links),
+        "removed_lines": rows_to_table("removed_lines", removed),
+        "quarantine": rows_to_table("quarantine", quarantine),
     }

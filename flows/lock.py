@@ -1,0 +1,84 @@
+"""One run at a time per warehouse: an advisory lock file with the holder's pid and start time.
+
+The lock is a kernel ``flock`` on ``<warehouse>/.berita.lock``. The kernel releases it when the
+holding process dies, even by ``kill -9``, so a stale lock cannot block the next run; the file's
+contents (pid, host, start time) only serve the messages. (``flock`` is reliable on local file
+systems; on NFS use one scheduler per warehouse.)
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+LOCK_NAME = ".berita.lock"
+
+
+class WarehouseLocked(RuntimeError):
+    """Another berita run holds the warehouse."""
+
+
+def _holder(fd: int) -> dict[str, object]:
+    os.lseek(fd, 0, os.SEEK_SET)
+    try:
+        return dict(json.loads(os.read(fd, 4096) or b"{}"))
+    except (ValueError, TypeError):
+        return {}
+
+
+def _alive(pid: object, host: object) -> bool:
+    if not isinstance(pid, int) or host != socket.gethostname():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextmanager
+def warehouse_lock(warehouse: Path, wait_seconds: float = 0.0) -> Iterator[str | None]:
+    """Hold the warehouse's lock; yields a note when a dead holder's stale lock was taken over.
+
+    Raises WarehouseLocked when another live run holds it for longer than ``wait_seconds``.
+    """
+    warehouse.mkdir(parents=True, exist_ok=True)
+    fd = os.open(warehouse / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = _holder(fd)
+                    raise WarehouseLocked(
+                        f"warehouse {warehouse} is in use by another berita run (pid {holder.get('pid', '?')} "
+                        f"on {holder.get('host', '?')}, started {holder.get('started_at', '?')}); wait for it to "
+                        "finish, or pass --wait SECONDS to queue behind it"
+                    ) from None
+                time.sleep(0.2)
+        previous = _holder(fd)
+        note = None
+        if previous.get("pid") and not _alive(previous.get("pid"), previous.get("host")):
+            note = f"took over a stale lock left by pid {previous.get('pid')} (started {previous.get('started_at')})"
+        record = {"pid": os.getpid(), "host": socket.gethostname(), "started_at": datetime.now(UTC).isoformat()}
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps(record).encode(), 0)
+        try:
+            yield note
+        finally:
+            os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

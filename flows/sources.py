@@ -1,0 +1,198 @@
+"""Finding and reading inputs: text and HTML files, and JSONL or Parquet files of scraper records.
+
+An input is one document: a file, one line of a JSONL file, or one row of a Parquet file. Each
+is named by an :class:`InputRef` small enough to pass around in lists; reading it gives a
+:class:`RawInput` with the bytes, or the reason they could not be had.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow.parquet as pq
+from berita.transforms.article import article_id, content_hasher
+
+TEXT_SUFFIXES = frozenset({".txt"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+RECORD_SUFFIXES = frozenset({".jsonl", ".parquet"})
+SUPPORTED = TEXT_SUFFIXES | HTML_SUFFIXES | RECORD_SUFFIXES
+RECORD_FIELDS = "url (optional), fetched_at (optional), and text or html"
+# JSON may carry lone surrogates ("\ud800"); they become U+FFFD, which text repair drops.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class InputError(ValueError):
+    """The input location cannot be read at all (not a per-document problem)."""
+
+
+@dataclass(frozen=True)
+class InputRef:
+    """One input: ``path`` relative to the input root, and for record files the line or row."""
+
+    path: str
+    record: int | None = None  # JSONL: byte offset of the line; Parquet: row number
+
+    @property
+    def label(self) -> str:
+        """How the input is named until its URL is known."""
+        if self.record is None:
+            return self.path
+        return f"{self.path}#{'row' if self.path.lower().endswith('.parquet') else 'byte'}={self.record}"
+
+
+@dataclass(frozen=True)
+class RawInput:
+    ref: InputRef
+    source_uri: str
+    data: bytes | None
+    kind: str  # "text" or "html"
+    input_id: str | None  # hash of the input's bytes; None when they could not be read
+    url: str | None = None
+    error: str | None = None
+
+
+def _files(root: Path) -> Iterator[str]:
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            if not name.startswith("."):
+                yield (Path(folder) / name).relative_to(root).as_posix()
+
+
+def _jsonl_offsets(path: Path) -> Iterator[int]:
+    offset = 0
+    with path.open("rb") as f:
+        for line in f:
+            if line.strip():
+                yield offset
+            offset += len(line)
+
+
+def discover(root: Path) -> list[InputRef]:
+    """Every input under ``root`` in a stable order. Hidden files and folders are skipped, and
+    symbolic links to folders are not followed (so a link loop cannot trap the walk)."""
+    if not root.exists():
+        raise InputError(f"input folder {root} does not exist")
+    if not root.is_dir():
+        raise InputError(f"input {root} is not a folder")
+    refs: list[InputRef] = []
+    for relative in _files(root):
+        suffix = Path(relative).suffix.lower()
+        try:
+            if suffix == ".jsonl":
+                refs.extend(InputRef(relative, offset) for offset in _jsonl_offsets(root / relative))
+                continue
+            if suffix == ".parquet":
+                parquet = pq.ParquetFile(root / relative)
+                if {"text", "html"} & set(parquet.schema_arrow.names):
+                    refs.extend(InputRef(relative, row) for row in range(parquet.metadata.num_rows))
+                    continue
+        except (OSError, ValueError, pq.lib.ArrowException):
+            pass  # unreadable record file: one input, which read() quarantines with the reason
+        refs.append(InputRef(relative))
+    return refs
+
+
+def _file_id(path: Path) -> str:
+    hasher = content_hasher()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def _record_fields(record: Any, where: str) -> tuple[bytes, str, str | None]:
+    if not isinstance(record, dict):
+        raise ValueError(f"{where} is not an object with {RECORD_FIELDS}")
+    url = record.get("url")
+    if url is not None and not isinstance(url, str):
+        raise ValueError(f"{where}: url must be a string")
+    for kind in ("html", "text"):
+        value = record.get(kind)
+        if value is not None:
+            if not isinstance(value, str):
+                raise ValueError(f"{where}: {kind} must be a string, not {type(value).__name__}")
+            return _LONE_SURROGATE.sub("\ufffd", value).encode("utf-8"), kind, url
+    raise ValueError(f"{where} has neither text nor html (expected {RECORD_FIELDS})")
+
+
+class _ParquetCache:
+    """Reads Parquet inputs a row group at a time, keeping the last one (batches are contiguous)."""
+
+    def __init__(self) -> None:
+        self.key: tuple[str, int] | None = None
+        self.rows: list[dict[str, Any]] = []
+
+    def row(self, path: Path, row: int) -> dict[str, Any]:
+        meta = pq.ParquetFile(path)
+        start = 0
+        for group in range(meta.num_row_groups):
+            size = meta.metadata.row_group(group).num_rows
+            if row < start + size:
+                if self.key != (str(path), group):
+                    self.key, self.rows = (str(path), group), meta.read_row_group(group).to_pylist()
+                return self.rows[row - start]
+            start += size
+        raise ValueError(f"row {row} is past the end of the file")
+
+
+def read_batch(root: Path, refs: list[InputRef], max_bytes: int) -> Iterator[RawInput]:
+    """Read each input of a batch; what cannot be read comes back with an ``error``."""
+    cache = _ParquetCache()
+    for ref in refs:
+        try:
+            yield _read_one(root, ref, max_bytes, cache)
+        except OSError as exc:
+            yield RawInput(ref, ref.label, None, "text", None, error=f"cannot read it: {exc.strerror or exc}")
+
+
+def _read_one(root: Path, ref: InputRef, max_bytes: int, cache: _ParquetCache) -> RawInput:
+    path = root / ref.path
+    suffix = path.suffix.lower()
+
+    def refused(reason: str, input_id: str | None = None, record: Any = None) -> RawInput:
+        url = record.get("url") if isinstance(record, dict) else None
+        name = url if isinstance(url, str) and url else ref.label
+        return RawInput(ref, name, None, "text", input_id or _file_id(path), error=reason)
+
+    if suffix not in SUPPORTED:
+        return refused(f"unsupported file type {suffix or '(none)'}; berita reads {', '.join(sorted(SUPPORTED))}")
+    if ref.record is None and suffix in RECORD_SUFFIXES:
+        return refused(f"not a readable {suffix[1:].upper()} file of records with {RECORD_FIELDS}")
+    if ref.record is None:
+        size = path.stat().st_size
+        if size > max_bytes:
+            return refused(f"input is {size:,} bytes, over the {max_bytes:,}-byte limit")
+        data = path.read_bytes()
+        return RawInput(ref, ref.label, data, "html" if suffix in HTML_SUFFIXES else "text", article_id(data))
+    if suffix == ".jsonl":
+        with path.open("rb") as f:
+            f.seek(ref.record)
+            line = f.readline(max_bytes + 1)
+        if len(line) > max_bytes:
+            return refused(f"record is over the {max_bytes:,}-byte limit", article_id(line))
+        where = f"line at byte {ref.record}"
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            return refused(f"{where} is not valid JSON ({exc})", article_id(line))
+        try:
+            data, kind, url = _record_fields(record, where)
+        except ValueError as exc:
+            return refused(str(exc), article_id(line), record)
+    else:
+        try:
+            row = cache.row(path, ref.record)
+        except (ValueError, pq.lib.ArrowException) as exc:
+            return refused(f"cannot read row {ref.record}: {exc}")
+        try:
+            data, kind, url = _record_fields(row, f"row {ref.record}")
+        except ValueError as exc:
+            return refused(str(exc), article_id(json.dumps(row, sort_keys=True, default=str).encode()), row)
+    return RawInput(ref, url or ref.label, data, kind, article_id(data), url=url)

@@ -1,0 +1,141 @@
+"""Crash safety and locking: runs killed with SIGKILL at each stage, and concurrent runs."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+from berita.flows.faults import POINTS
+from berita.flows.lock import LOCK_NAME, WarehouseLocked, warehouse_lock
+
+from tests.conftest import REPO
+
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+PRE_COMMIT = ("staged-batch", "before-commit")
+
+
+def _berita(*args: str, prefect_home: Path, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BERITA_"))}
+    env["PREFECT_HOME"] = str(prefect_home)
+    if crash_at:
+        env["BERITA_CRASH_AT"] = crash_at
+    return subprocess.run(
+        [sys.executable, "-m", "berita.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+def snapshot(warehouse: Path) -> dict[str, str]:
+    """Every published file with its content hash (staging and the lock file are not tables)."""
+    files = {}
+    for path in sorted(warehouse.rglob("*")):
+        relative = path.relative_to(warehouse)
+        if path.is_file() and relative.parts[0] not in ("_staging", LOCK_NAME):
+            files[relative.as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return files
+
+
+def _count(warehouse: Path, table: str) -> int:
+    return ds.dataset(warehouse / table, partitioning="hive").count_rows()
+
+
+@pytest.fixture(scope="module")
+def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("prefect")
+
+
+@pytest.fixture(scope="module")
+def first_run(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path) -> tuple[Path, Path]:
+    """A warehouse holding a successful run over three seeds, and an input folder with all five."""
+    inputs = tmp_path_factory.mktemp("inputs")
+    for seed in SEEDS[:3]:
+        shutil.copy(seed, inputs / seed.name)
+    warehouse = tmp_path_factory.mktemp("wh") / "warehouse"
+    done = _berita("run", "--input", str(inputs), "--warehouse", str(warehouse), prefect_home=prefect_home)
+    assert done.returncode == 0, done.stderr
+    for seed in SEEDS[3:]:
+        shutil.copy(seed, inputs / seed.name)
+    return inputs, warehouse
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("point", POINTS)
+def test_a_run_killed_at_any_point_is_undone_or_completed(
+    point: str, first_run: tuple[Path, Path], prefect_home: Path, tmp_path: Path
+) -> None:
+    inputs, template = first_run
+    warehouse = tmp_path / "warehouse"
+    shutil.copytree(template, warehouse)
+    before = snapshot(warehouse)
+
+    killed = _berita(
+        "run", "--input", str(inputs), "--warehouse", str(warehouse), prefect_home=prefect_home, crash_at=point
+    )
+    assert killed.returncode == -9, (point, killed.stderr[-2000:])
+    if point in PRE_COMMIT:
+        assert snapshot(warehouse) == before, "a run killed before it committed must leave the tables untouched"
+
+    done = _berita("run", "--input", str(inputs), "--warehouse", str(warehouse), prefect_home=prefect_home)
+    assert done.returncode == 0, done.stderr
+    expected_note = "discarded the unfinished run" if point in PRE_COMMIT else "which was killed after it committed"
+    assert expected_note in done.stdout
+    # Nothing missing, nothing twice: five articles, five ledger rows, no staging left.
+    articles = ds.dataset(warehouse / "articles", partitioning="hive").to_table().column("article_id").to_pylist()
+    assert sorted(articles) == sorted(set(articles)) and len(articles) == 5
+    assert _count(warehouse, "inputs") == 5
+    assert not (warehouse / "_staging").exists()
+    statuses = ds.dataset(warehouse / "runs", partitioning="hive").to_table().column("status").to_pylist()
+    assert set(statuses) == {"succeeded"}
+
+
+def test_a_second_run_on_a_locked_warehouse_exits_with_a_clear_message(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    holder, second = warehouse_lock(warehouse), warehouse_lock(warehouse)
+    with holder, pytest.raises(WarehouseLocked, match=f"pid {os.getpid()}"), second:
+        pass
+
+
+def test_waiting_for_the_lock_queues_behind_the_holder(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    released = threading.Event()
+
+    def hold() -> None:
+        with warehouse_lock(warehouse):
+            time.sleep(1.0)
+        released.set()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    time.sleep(0.2)
+    with warehouse_lock(warehouse, wait_seconds=30):
+        assert released.is_set()
+    holder.join()
+
+
+def test_a_stale_lock_from_a_dead_process_is_taken_over(tmp_path: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    warehouse.mkdir()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (warehouse / LOCK_NAME).write_text(
+        f'{{"pid": {dead.pid}, "host": "{os.uname().nodename}", "started_at": "2026-01-01T00:00:00+00:00"}}'
+    )
+    with warehouse_lock(warehouse) as note:
+        assert note is not None and f"pid {dead.pid}" in note
+
+
+@pytest.mark.slow
+def test_cli_reports_a_busy_warehouse_with_exit_75(tmp_path: Path, prefect_home: Path) -> None:
+    warehouse = tmp_path / "warehouse"
+    with warehouse_lock(warehouse):
+        done = _berita("run", "--warehouse", str(warehouse), prefect_home=prefect_home)
+    assert done.returncode == 75
+    assert "in use by another berita run" in done.stderr and "--wait" in done.stderr
+    assert "Traceback" not in done.stderr
