@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import os
 import sys
 import time
@@ -142,6 +143,95 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _warehouse(args: argparse.Namespace) -> Path:
+    return Path(args.warehouse) if args.warehouse else Settings.from_env().warehouse_dir
+
+
+def _query(args: argparse.Namespace) -> int:
+    import csv
+    import json
+
+    import duckdb
+
+    from berita.flows import reader
+
+    try:
+        con = reader.connect(_warehouse(args))
+        relation = con.sql(args.sql)
+        if relation is None:  # a statement with no result, e.g. SET
+            return 0
+        columns = relation.columns
+        rows = relation.limit(args.max_rows).fetchall() if args.format == "table" else relation.fetchall()
+    except (duckdb.Error, FileNotFoundError) as exc:
+        raise UserError(str(exc).splitlines()[0]) from exc
+    if args.format == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    elif args.format == "json":
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
+    else:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(*columns, show_lines=False)
+        for row in rows:
+            table.add_row(*("NULL" if v is None else str(v) for v in row))
+        Console().print(table)
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from berita.flows import reader
+
+    try:
+        print(reader.render_article(_warehouse(args), args.article_id), end="")
+    except (LookupError, FileNotFoundError) as exc:
+        raise UserError(str(exc)) from exc
+    return 0
+
+
+def _compact(args: argparse.Namespace) -> int:
+    from berita.flows.clean_news import new_run_id
+    from berita.flows.lock import WarehouseLocked
+    from berita.flows.maintenance import compact
+
+    root = _warehouse(args)
+    if not root.is_dir():
+        raise UserError(f"warehouse {root} does not exist")
+    try:
+        result = compact(root, new_run_id(), keep_last=args.keep_last, wait_seconds=args.wait)
+    except WarehouseLocked as exc:
+        raise WarehouseBusy(str(exc)) from exc
+    for note in result.notes:
+        print(f"note: {note}")
+    if not result.merged_runs:
+        print("nothing to compact: every table has at most one file outside the kept runs")
+        return 0
+    print(f"compacted {len(result.merged_runs)} runs into run {result.run_id}: "
+          f"{result.files_before} files -> {result.files_after}, {result.rows} rows rewritten")  # fmt: skip
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    # A long-running service logs what it does (Prefect's INFO logs), unlike a one-off run.
+    settings = dataclasses.replace(_settings(args), verbose=True)
+    if not settings.input_dir.is_dir():
+        raise UserError(f"input folder {settings.input_dir} does not exist or is not a folder (pass --input DIR)")
+    user_api = os.environ.get("PREFECT_API_URL")
+    from berita.flows import deploy, runtime
+
+    try:
+        deploy.check_server(user_api)
+    except deploy.ServerMissing as exc:
+        raise UserError(str(exc)) from exc
+    runtime.configure_prefect(settings)
+    print(f"serving clean-news/{args.name} on {user_api} with schedule {args.cron!r}; Ctrl-C stops it")
+    deploy.serve(settings.input_dir, settings.warehouse_dir, args.cron, settings.batch_size, args.name)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="berita", description=__doc__)
     parser.add_argument("--debug", action="store_true", help="show tracebacks for expected errors")
@@ -175,6 +265,33 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("gold", type=Path, help="golden JSON file, e.g. tests/golden/seeds.json")
     evaluate.add_argument("--show", type=int, default=20, help="how many mismatches to list (default: 20)")
     evaluate.set_defaults(handler=_evaluate)
+
+    serve = commands.add_parser("serve", help="serve clean-news as a scheduled Prefect deployment (needs a server)")
+    serve.add_argument("--cron", default="0 * * * *", help='schedule, e.g. "0 * * * *" (default: hourly)')
+    serve.add_argument("--name", default="berita", help="deployment name (default: berita)")
+    serve.add_argument("--input", type=Path, default=None, help="folder of raw documents (default: seeds)")
+    serve.add_argument("--warehouse", type=Path, default=None, help="output folder of tables (default: warehouse)")
+    serve.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default: 500)")
+    serve.add_argument("-v", "--verbose", action="store_true", default=None, help="show Prefect's logs")
+    serve.set_defaults(handler=_serve, prefect_home=None, server_timeout=None)
+
+    query = commands.add_parser("query", help="run SQL over the warehouse (one DuckDB view per table)")
+    query.add_argument("sql", help='e.g. "select outlet, count(*) from articles group by 1"')
+    query.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
+    query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
+    query.add_argument("--max-rows", type=int, default=100, help="rows to print in table format (default: 100)")
+    query.set_defaults(handler=_query)
+
+    show = commands.add_parser("show", help="print one article with its removed lines marked in place")
+    show.add_argument("article_id")
+    show.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
+    show.set_defaults(handler=_show)
+
+    compact = commands.add_parser("compact", help="merge older runs' small files into one partition, atomically")
+    compact.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
+    compact.add_argument("--keep-last", type=int, default=0, help="leave the newest N runs' partitions as they are")
+    compact.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for a running run")
+    compact.set_defaults(handler=_compact)
     return parser
 
 

@@ -117,7 +117,7 @@ def _publish_table(warehouse: Path, run_id: str, table: str, mode: str) -> None:
     if not staged_table.exists():
         return
     target = warehouse / table
-    if mode == "replace" and table != "runs":
+    if mode in ("replace", "compact") and table != "runs":
         if not (staged_table / f"run_id={run_id}").exists():
             shutil.rmtree(staged_table)  # already exchanged: this is the old table, now retired
             return
@@ -178,6 +178,31 @@ def recover(warehouse: Path) -> list[str]:
             discard(warehouse, staged.name)
             notes.append(f"discarded the unfinished run {staged.name} (killed before it committed)")
     return notes
+
+
+def partitions(warehouse: Path, table: str) -> list[Path]:
+    folder = warehouse / table
+    return sorted(p for p in folder.iterdir() if p.name.startswith("run_id=")) if folder.is_dir() else []
+
+
+def stage_compaction(warehouse: Path, run_id: str, table: str, merge: list[Path], keep: list[Path]) -> int:
+    """Stage ``table`` as one merged partition (named ``run_id``) plus the kept partitions
+    (hard links, not copies). Streams record batches, so memory stays bounded. Returns rows merged."""
+    staged = staging_dir(warehouse, run_id) / table
+    merged = staged / f"run_id={run_id}"
+    merged.mkdir(parents=True, exist_ok=True)
+    schema = arrow_schema(table, with_partition=False)
+    rows = 0
+    files = [f for folder in merge for f in sorted(folder.glob("*.parquet"))]
+    with pq.ParquetWriter(merged / "part-00000.parquet", schema, compression="zstd") as writer:
+        for batch in ds.dataset(files, format="parquet", schema=schema).to_batches(batch_size=64 * 1024):
+            writer.write_batch(batch)
+            rows += batch.num_rows
+    for folder in keep:
+        (staged / folder.name).mkdir()
+        for f in folder.glob("*.parquet"):
+            os.link(f, staged / folder.name / f.name)
+    return rows
 
 
 def read_table(warehouse: Path, table: str, columns: list[str] | None = None) -> pa.Table:

@@ -62,6 +62,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("seq", pa.int32(), False, "0-based position of the paragraph in the article."),
         Column("kind", pa.string(), False, "body, subheading or caption."),
         Column("text", pa.string(), False, "Cleaned paragraph text."),
+        Column(
+            "line_no", pa.int32(), False, "0-based line of the decoded input it came from (extracted text for HTML)."
+        ),
         _RUN_ID,
     ),
     "related_links": (
@@ -105,7 +108,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("quarantined", pa.int64(), False, "Rows the run added to quarantine."),
         Column("lines_removed", pa.int64(), False, "Rows the run added to removed_lines."),
         Column("pipeline_version", pa.string(), False, "berita version that ran."),
-        Column("mode", pa.string(), False, "incremental, or reprocess (the run replaced every table)."),
+        Column("mode", pa.string(), False, "incremental, reprocess (replaced every table) or compact."),
         Column("message", pa.string(), True, "Why the run failed, when it did."),
         Column("report_path", pa.string(), True, "Path of the run's data-quality report, when one was written."),
         _RUN_ID,

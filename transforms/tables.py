@@ -28,7 +28,7 @@ def to_tables(articles: Iterable[Article], quarantined: Iterable[Quarantined]) -
     """
     articles = list(articles)
     paragraphs = [
-        {"article_id": a.article_id, "seq": p.seq, "kind": p.kind, "text": p.text}
+        {"article_id": a.article_id, "seq": p.seq, "kind": p.kind, "text": p.text, "line_no": p.line_no}
         for a in articles
         for p in a.paragraphs
     ]

@@ -1,0 +1,66 @@
+"""Warehouse maintenance: compacting many small partitions into one, atomically."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from berita.flows import warehouse
+from berita.flows.lock import warehouse_lock
+from berita.transforms.records import DATA_TABLES
+from berita.transforms.tables import rows_to_table
+
+import berita
+
+
+@dataclass
+class Compaction:
+    run_id: str
+    merged_runs: list[str] = field(default_factory=list)
+    files_before: int = 0
+    files_after: int = 0
+    rows: int = 0
+    notes: list[str] = field(default_factory=list)
+
+
+def compact(root: Path, run_id: str, keep_last: int = 0, wait_seconds: float = 0.0) -> Compaction:
+    """Merge every run's partitions, except the newest ``keep_last`` runs, into one partition per
+    table named ``run_id``; published like --reprocess, by one atomic exchange per table.
+
+    Rows keep their content and ids; their ``run_id`` becomes the compaction's, and the ``runs``
+    table records which runs were merged. The ``runs`` table itself is history and is not merged.
+    """
+    started = datetime.now(UTC)
+    result = Compaction(run_id)
+    with warehouse_lock(root, wait_seconds) as stale:
+        result.notes = ([stale] if stale else []) + warehouse.recover(root)
+        runs = warehouse.read_table(root, "runs", ["run_id", "started_at", "mode"]).sort_by("started_at")
+        # Only runs that brought data count as "the newest"; compacted partitions may always merge.
+        order = [r["run_id"] for r in runs.to_pylist() if r["mode"] != "compact"]
+        kept = set(order[len(order) - keep_last :]) if keep_last > 0 else set()
+        for table in DATA_TABLES:
+            parts = warehouse.partitions(root, table)
+            merge = [p for p in parts if p.name.removeprefix("run_id=") not in kept]
+            files = sum(len(list(p.glob("*.parquet"))) for p in merge)
+            result.files_before += sum(len(list(p.glob("*.parquet"))) for p in parts)
+            if files <= 1:
+                result.files_after += sum(len(list(p.glob("*.parquet"))) for p in parts)
+                continue
+            result.rows += warehouse.stage_compaction(root, run_id, table, merge, [p for p in parts if p not in merge])
+            result.files_after += 1 + sum(len(list(p.glob("*.parquet"))) for p in parts if p not in merge)
+            result.merged_runs = sorted({*result.merged_runs, *(p.name.removeprefix("run_id=") for p in merge)})
+        if not result.merged_runs:
+            warehouse.discard(root, run_id)
+            return result
+        row = {
+            "started_at": started, "finished_at": datetime.now(UTC), "status": "succeeded", "inputs_seen": 0,
+            "inputs_new": 0, "articles_written": 0, "quarantined": 0, "lines_removed": 0,
+            "pipeline_version": berita.__version__, "mode": "compact",
+            "message": f"merged {len(result.merged_runs)} runs: {', '.join(result.merged_runs)}", "report_path": None,
+        }  # fmt: skip
+        staging = warehouse.staging_dir(root, run_id)
+        warehouse.write_part(staging, run_id, "runs", "00000", rows_to_table("runs", [row]))
+        warehouse.commit(root, run_id, "compact")
+        warehouse.publish(root, run_id)
+    return result

@@ -1,0 +1,61 @@
+"""Reading the warehouse for people: DuckDB views over the tables, and one article as a page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from berita.transforms.records import TABLES
+
+
+def connect(warehouse: Path) -> Any:
+    """An in-memory DuckDB connection with one view per table over the warehouse's Parquet files."""
+    import duckdb
+
+    if not warehouse.is_dir():
+        raise FileNotFoundError(f"warehouse {warehouse} does not exist (run `berita run` first)")
+    con = duckdb.connect()
+    for table in TABLES:
+        if any((warehouse / table).glob("run_id=*/*.parquet")):
+            glob = str(warehouse / table / "**" / "*.parquet").replace("'", "''")
+            con.execute(f"create view {table} as select * from read_parquet('{glob}', hive_partitioning = true)")
+    return con
+
+
+def render_article(warehouse: Path, article_id: str) -> str:
+    """An article as a person wants to read it: metadata, then the source in order, with each
+    removed line shown in place and marked with the rule that removed it."""
+    con = connect(warehouse)
+    found = con.execute("select * from articles where article_id = ?", [article_id]).fetchall()
+    if not found:
+        hint = 'list some with: berita query "select article_id, title from articles"'
+        raise LookupError(f"no article {article_id} in {warehouse} ({hint})")
+    names = [d[0] for d in con.execute("select * from articles limit 0").description]
+    article = dict(zip(names, found[0], strict=True))
+    out = [f"# {article['title'] or '(no title)'}", ""]
+    for key in ("article_id", "source_uri", "outlet", "published_at", "published_raw", "dateline_city", "section",
+                "authors", "wire_source", "language", "encoding", "word_count", "flags", "run_id"):  # fmt: skip
+        value = article[key]
+        if value not in (None, [], ""):
+            out.append(f"{key:>14}: {value}")
+    if article["lede"]:
+        out += ["", f"> {article['lede']}"]
+    out += ["", "--- source, in order (- removed [rule], ~ caption, ## subheading) ---", ""]
+    events: list[tuple[int, int, str]] = []
+    for line_no, kind, text in con.execute(
+        "select line_no, kind, text from paragraphs where article_id = ?", [article_id]
+    ).fetchall():
+        mark = {"subheading": "## ", "caption": "~ "}.get(kind, "")
+        events.append((line_no, 1, f"{mark}{text}"))
+    for line_no, text, rule in con.execute(
+        "select line_no, text, rule from removed_lines where article_id = ?", [article_id]
+    ).fetchall():
+        events.append((line_no, 0, f"- [{rule}] {text}"))
+    for _, _, text in sorted(events):
+        out.append(text)
+    links = con.execute(
+        "select title, age_raw from related_links where article_id = ? order by seq", [article_id]
+    ).fetchall()
+    if links:
+        out += ["", "--- related links ---"] + [f"* {t}" + (f" ({age})" if age else "") for t, age in links]
+    return "\n".join(out) + "\n"

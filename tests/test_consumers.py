@@ -1,0 +1,83 @@
+"""Reading the warehouse: berita query, berita show and berita compact."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pyarrow.dataset as ds
+import pytest
+from berita.flows.maintenance import compact
+
+from berita.cli import main
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+
+
+@pytest.fixture(scope="module")
+def warehouse(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A warehouse filled by three runs (two seeds, two more, the last one)."""
+    from berita.flows.clean_news import clean_news
+
+    inputs = tmp_path_factory.mktemp("inputs")
+    root = tmp_path_factory.mktemp("wh") / "warehouse"
+    for group in (SEEDS[:2], SEEDS[2:4], SEEDS[4:]):
+        for seed in group:
+            shutil.copy(seed, inputs / seed.name)
+        clean_news(input_dir=str(inputs), warehouse_dir=str(root), batch_size=1)
+    return root
+
+
+def test_query_prints_sql_results(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sql = "select outlet, count(*) as n from articles group by 1 order by 1 nulls last"
+    assert main(["query", sql, "--warehouse", str(warehouse), "--format", "json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows == [
+        {"outlet": "liputan6.com", "n": 2},
+        {"outlet": "orbitindonesia.com", "n": 1},
+        {"outlet": "tempo.co", "n": 1},
+        {"outlet": None, "n": 1},
+    ]
+
+
+def test_query_errors_are_one_line(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["query", "select nope from articles", "--warehouse", str(warehouse)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("berita: error:") and err.count("\n") == 1
+
+
+def test_show_marks_removed_lines_in_place(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article_id = (
+        ds.dataset(warehouse / "articles", partitioning="hive")
+        .to_table(filter=ds.field("source_uri") == SEEDS[4].name)["article_id"][0]
+        .as_py()
+    )
+    assert main(["show", article_id, "--warehouse", str(warehouse)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("# Rusia dan Korea Utara Semakin Akrab")
+    assert "- [meta.wire_source] Sumber: Antara" in out
+    assert out.index("- [ui.widget_word] image") < out.index("~ Arsip - Pemimpin Korea Utara")
+    assert out.index("Hubungan Rusia - Korea Utara") < out.index("- [related.baca_juga] Baca Juga: Presiden Belarusia")
+    assert main(["show", "0000000000000000", "--warehouse", str(warehouse)]) == 2
+
+
+def test_compact_merges_runs_atomically_and_keeps_every_row(warehouse: Path, tmp_path: Path) -> None:
+    root = tmp_path / "warehouse"
+    shutil.copytree(warehouse, root)
+    before = {t: sorted(map(str, ds.dataset(root / t, partitioning="hive").to_table().drop(["run_id"]).to_pylist()))
+              for t in ("articles", "paragraphs", "removed_lines", "inputs")}  # fmt: skip
+    parts_before = len(list((root / "paragraphs").rglob("*.parquet")))
+    result = compact(root, "20990101T000000Z-compac", keep_last=1)
+    assert len(result.merged_runs) == 2 and result.files_after < result.files_before
+    for table, rows in before.items():
+        after = ds.dataset(root / table, partitioning="hive").to_table()
+        assert sorted(map(str, after.drop(["run_id"]).to_pylist())) == rows, table
+    assert len(list((root / "paragraphs").rglob("*.parquet"))) < parts_before
+    runs = ds.dataset(root / "runs", partitioning="hive").to_table().to_pylist()
+    assert [r["mode"] for r in runs].count("compact") == 1 and len(runs) == 4
+    assert not (root / "_staging").exists()
+    # Compacting again has nothing left to merge outside the kept run.
+    assert compact(root, "20990101T000001Z-compac", keep_last=1).merged_runs == []
