@@ -81,3 +81,29 @@ def test_compact_merges_runs_atomically_and_keeps_every_row(warehouse: Path, tmp
     assert not (root / "_staging").exists()
     # Compacting again has nothing left to merge outside the kept run.
     assert compact(root, "20990101T000001Z-compac", keep_last=1).merged_runs == []
+
+
+def test_the_readme_snippet_reads_the_warehouse_without_berita(warehouse: Path, tmp_path: Path) -> None:
+    """The README's DuckDB, pyarrow, pandas and polars example runs as written."""
+    import os
+    import re
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Reading the tables without berita", 1)[1]
+    snippet = re.search(r"```python\n(.*?)```", section, re.S)
+    assert snippet is not None
+    os.symlink(warehouse, tmp_path / "warehouse")
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        namespace: dict[str, object] = {}
+        exec(compile(snippet.group(1), "README.md", "exec"), namespace)
+    finally:
+        os.chdir(cwd)
+
+    def rows(table: str) -> int:
+        return ds.dataset(warehouse / table, partitioning="hive").count_rows()
+
+    assert len(namespace["articles"]) == 5  # type: ignore[arg-type]
+    assert len(namespace["paragraphs"]) == rows("paragraphs") > 0  # type: ignore[arg-type]
+    assert len(namespace["removed"]) == rows("removed_lines") > 0  # type: ignore[arg-type]
