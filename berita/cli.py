@@ -232,6 +232,20 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from berita.flows import reporting
+
+    path = reporting.latest_report(_warehouse(args))
+    if path is None:
+        raise UserError(f"no report in {_warehouse(args)}/_reports yet (run `berita run` first)")
+    print(path)
+    if args.open:
+        import webbrowser
+
+        webbrowser.open(path.resolve().as_uri())
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="berita", description=__doc__)
     parser.add_argument("--debug", action="store_true", help="show tracebacks for expected errors")
@@ -286,6 +300,11 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("article_id")
     show.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
     show.set_defaults(handler=_show)
+
+    report = commands.add_parser("report", help="print the path of the latest run report (or --open it)")
+    report.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
+    report.add_argument("--open", action="store_true", help="open it in the default browser")
+    report.set_defaults(handler=_report)
 
     compact = commands.add_parser("compact", help="merge older runs' small files into one partition, atomically")
     compact.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")

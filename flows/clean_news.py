@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import uuid
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from berita.expectations.checks import Thresholds
 from berita.flows import progress, warehouse
 from berita.flows.lock import warehouse_lock
 from berita.flows.plan import BatchPlan, KnownInputs, plan_batch
+from berita.flows.quality import QualityTally
 from berita.flows.tasks import (
     BatchStats,
     clean_batch,
@@ -21,6 +24,9 @@ from berita.flows.tasks import (
     publish_run,
     recover_warehouse,
     stage_ledger,
+    validate_batch,
+    validate_run,
+    write_report,
 )
 from berita.transforms.article import CleanOptions
 from prefect import flow, get_run_logger
@@ -52,8 +58,9 @@ class RunResult:
     inputs_new: int = 0
     unchanged: int = 0
     stats: BatchStats = field(default_factory=BatchStats)
+    quality: QualityTally = field(default_factory=QualityTally)
     notes: list[str] = field(default_factory=list)
-    tables: list[str] = field(default_factory=list)
+    report_path: str | None = None
 
 
 def _ledger_rows(plan: BatchPlan, stats: BatchStats, known: KnownInputs) -> list[dict[str, Any]]:
@@ -73,13 +80,35 @@ def _ledger_rows(plan: BatchPlan, stats: BatchStats, known: KnownInputs) -> list
     return rows
 
 
+def _apply_quality(stats: BatchStats, tally: QualityTally) -> None:
+    """Articles that failed a row-level check are quarantined, not articles."""
+    for article_id, source_uri, check in tally.moved:
+        stats.article_of[article_id] = None  # an article's id is its input's id
+        stats.articles -= 1
+        stats.quarantined += 1
+        stats.quarantine_reasons.append((source_uri, "validate", f"failed the check {check}"))
+    # Removal counts of the articles that remain (the tally leaves out the quarantined ones).
+    stats.removed_by_category = Counter(tally.removed_by_category)
+
+
+def _summary(result: RunResult) -> dict[str, float]:
+    s = result.stats
+    articles = max(s.articles, 1)
+    return {
+        "flagged_share": result.quality.flagged / articles,
+        "quarantined_share": s.quarantined / max(result.inputs_new, 1),
+        "removed_per_article": sum(result.quality.removed_by_rule.values()) / articles,
+    }
+
+
 def _runs_row(result: RunResult, started: datetime, status: str, message: str | None) -> dict[str, Any]:
     s = result.stats
     return {
         "started_at": started, "finished_at": datetime.now(UTC), "status": status,
         "inputs_seen": result.inputs_seen, "inputs_new": result.inputs_new, "articles_written": s.articles,
         "quarantined": s.quarantined, "lines_removed": sum(s.removed_by_category.values()),
-        "pipeline_version": berita.__version__, "mode": result.mode, "message": message, "report_path": None,
+        "pipeline_version": berita.__version__, "mode": result.mode, "message": message,
+        "report_path": result.report_path,
     }  # fmt: skip
 
 
@@ -91,8 +120,14 @@ def clean_news(
     detect_language: bool = True,
     reprocess: bool = False,
     wait_seconds: float = 0.0,
+    limits: dict[str, float] | None = None,
 ) -> RunResult:
-    """Clean the inputs under ``input_dir`` that earlier runs have not seen (all with ``reprocess``)."""
+    """Clean the inputs under ``input_dir`` that earlier runs have not seen (all with ``reprocess``).
+
+    ``limits`` overrides fields of :class:`~berita.expectations.checks.Thresholds` (plain JSON, so
+    that deployments can set it), e.g. ``{"max_flagged_share": 0.5}``.
+    """
+    thresholds = Thresholds.from_overrides(limits or {})
     logger = get_run_logger()
     started = datetime.now(UTC)
     result = RunResult(new_run_id(), "reprocess" if reprocess else "incremental")
@@ -108,6 +143,9 @@ def clean_news(
             for n, batch in enumerate(batched(refs, batch_size)):
                 plan = plan_batch(fingerprint_batch(input_dir, batch, options.max_input_bytes), known, pending)
                 stats = clean_batch(input_dir, [f.ref for f in plan.to_clean], staging, f"{n:05d}", options)
+                tally = validate_batch(warehouse_dir, result.run_id, f"{n:05d}", started, thresholds)
+                _apply_quality(stats, tally)
+                result.quality.add(tally)
                 stats.quarantined += len(plan.unreadable)
                 stats.quarantine_reasons += [(f.source_uri, "read", "cannot read it") for f in plan.unreadable]
                 rows = _ledger_rows(plan, stats, known)
@@ -117,12 +155,14 @@ def clean_news(
                 result.unchanged += plan.unchanged
                 progress.report(min((n + 1) * batch_size, len(refs)), len(refs))
                 logger.info("batch %d: %d new inputs, %d unchanged", n, len(rows), plan.unchanged)
-            publish_run(
-                warehouse_dir,
-                result.run_id,
-                "replace" if reprocess else "append",
-                _runs_row(result, started, "succeeded", None),
+            result.quality.add(
+                validate_run(
+                    warehouse_dir, result.run_id, _summary(result), thresholds, result.stats.articles, result.inputs_new
+                )
             )
+            result.report_path = write_report(warehouse_dir, result, "succeeded", started, None)
+            mode = "replace" if reprocess else "append"
+            publish_run(warehouse_dir, result.run_id, mode, _runs_row(result, started, "succeeded", None))
         except BaseException as exc:
             warehouse.discard(Path(warehouse_dir), result.run_id)
             _record_failure(warehouse_dir, result, started, exc)
@@ -132,10 +172,13 @@ def clean_news(
 
 def _record_failure(warehouse_dir: str, result: RunResult, started: datetime, exc: BaseException) -> None:
     """Publish a failed run's runs row (and nothing else), best effort: the original error wins."""
-    failed = RunResult(result.run_id, result.mode, result.inputs_seen)
+    failed = RunResult(result.run_id, result.mode, result.inputs_seen, quality=result.quality)
+    message = f"{type(exc).__name__}: {exc}"
     try:
-        publish_run.fn(
-            warehouse_dir, result.run_id, "append", _runs_row(failed, started, "failed", f"{type(exc).__name__}: {exc}")
-        )
+        failed.report_path = write_report.fn(warehouse_dir, failed, "failed", started, message)
+    except Exception:
+        failed.report_path = None
+    try:
+        publish_run.fn(warehouse_dir, result.run_id, "record", _runs_row(failed, started, "failed", message))
     except Exception:
         warehouse.discard(Path(warehouse_dir), result.run_id)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from berita.flows import faults, sources, warehouse
+from berita.expectations.checks import Thresholds
+from berita.flows import faults, quality, reporting, sources, validation, warehouse
 from berita.flows.plan import Fingerprint, KnownInputs
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.records import Article, Quarantined
@@ -117,3 +119,29 @@ def publish_run(warehouse_dir: str, run_id: str, mode: str, runs_row: dict[str, 
     warehouse.commit(root, run_id, mode)
     faults.crash_point("after-commit")
     warehouse.publish(root, run_id)
+
+
+@task(name="validate-batch", cache_policy=NO_CACHE)
+def validate_batch(
+    warehouse_dir: str, run_id: str, part: str, run_time: datetime, limits: Thresholds
+) -> quality.QualityTally:
+    """GX checkpoints over one staged batch: failing articles move to quarantine; a failing batch fails the run."""
+    return quality.validate_staged_batch(Path(warehouse_dir), run_id, part, run_time, limits)
+
+
+@task(name="validate-run", cache_policy=NO_CACHE)
+def validate_run(
+    warehouse_dir: str, run_id: str, summary: dict[str, float], limits: Thresholds, articles: int, inputs: int
+) -> quality.QualityTally:
+    return quality.validate_run(Path(warehouse_dir), run_id, summary, limits, articles, inputs)
+
+
+@io_task("write-report")
+def write_report(warehouse_dir: str, result: Any, status: str, started: datetime, message: str | None) -> str:
+    """The self-contained HTML report and GX's Data Docs beside it, then Prefect artifacts."""
+    root = Path(warehouse_dir)
+    docs = validation.build_data_docs(root) if result.quality.checks else None
+    data = reporting.build_report(result, status, started, message, docs)
+    path = reporting.write_report(root, data)
+    reporting.publish_artifacts(data, path)
+    return str(path)

@@ -31,6 +31,7 @@ from berita.flows.faults import crash_point
 from berita.transforms.records import DATA_TABLES, arrow_schema
 
 STAGING = "_staging"
+REPORTS = "_reports"
 COMMIT = "COMMIT"
 PARQUET_OPTIONS = {"compression": "zstd", "row_group_size": 64 * 1024}
 _RENAME_EXCHANGE = 2
@@ -55,6 +56,38 @@ def write_part(staging: Path, run_id: str, table: str, part: str, data: pa.Table
     pq.write_table(data, folder / f"part-{part}.parquet", **PARQUET_OPTIONS)
 
 
+def _part_path(staging: Path, run_id: str, table: str, part: str) -> Path:
+    return _partition(staging, table, run_id) / f"part-{part}.parquet"
+
+
+def read_part(staging: Path, run_id: str, table: str, part: str) -> pa.Table:
+    """One staged part file, or an empty table of the declared schema when the batch had no rows."""
+    path = _part_path(staging, run_id, table, part)
+    if path.exists():
+        return pq.read_table(path, schema=arrow_schema(table, with_partition=False))
+    return arrow_schema(table, with_partition=False).empty_table()
+
+
+def replace_part(staging: Path, run_id: str, table: str, part: str, data: pa.Table) -> None:
+    """Rewrite one staged part file atomically (removed when ``data`` is empty)."""
+    path = _part_path(staging, run_id, table, part)
+    if data.num_rows == 0:
+        path.unlink(missing_ok=True)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    pq.write_table(data, tmp, **PARQUET_OPTIONS)
+    os.replace(tmp, path)
+
+
+def read_run_table(staging: Path, run_id: str, table: str) -> pa.Table:
+    """All staged part files of one table of a run."""
+    folder = _partition(staging, table, run_id)
+    files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+    schema = arrow_schema(table, with_partition=False)
+    return ds.dataset(files, format="parquet", schema=schema).to_table() if files else schema.empty_table()
+
+
 def _fsync_dir(folder: Path) -> None:
     fd = os.open(folder, os.O_RDONLY)
     try:
@@ -64,7 +97,11 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def commit(warehouse: Path, run_id: str, mode: str) -> None:
-    """Make the staged run durable: after this, recovery completes it instead of discarding it."""
+    """Make the staged run durable: after this, recovery completes it instead of discarding it.
+
+    ``mode`` is ``append`` (an incremental run), ``replace`` (--reprocess), ``compact``, or
+    ``record`` (only a failed run's ``runs`` row).
+    """
     staging = staging_dir(warehouse, run_id)
     staging.mkdir(parents=True, exist_ok=True)
     if mode == "replace":
@@ -144,15 +181,27 @@ def publish(warehouse: Path, run_id: str) -> None:
     mode = json.loads((staging / COMMIT).read_text(encoding="utf-8"))["mode"]
     for i, table in enumerate((*DATA_TABLES, "runs")):
         if table == "runs":
+            _publish_reports(warehouse, staging)
             crash_point("before-runs-row")
         _publish_table(warehouse, run_id, table, mode)
         if i == 0:
             crash_point("mid-publish")
-        if table != "runs":
+        if table != "runs" and mode != "record":  # a failed run's record publishes no data tables
             _ensure_table_exists(warehouse, table, run_id)
     _ensure_table_exists(warehouse, "runs", run_id)
     shutil.rmtree(staging, ignore_errors=True)
     _remove_if_empty(warehouse / STAGING)
+
+
+def _publish_reports(warehouse: Path, staging: Path) -> None:
+    """Move the run's staged report(s) into ``_reports/`` (before the runs row that points at them)."""
+    staged = staging / REPORTS
+    if not staged.is_dir():
+        return
+    target = warehouse / REPORTS
+    target.mkdir(exist_ok=True)
+    for report in staged.glob("*.html"):
+        os.replace(report, target / report.name)
 
 
 def discard(warehouse: Path, run_id: str) -> None:

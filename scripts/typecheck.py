@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-MAPPED = {"transforms": "transforms", "flows": "flows"}
+MAPPED = {"transforms": "transforms", "flows": "flows", "expectations": "expectations"}
 
 
 def main() -> int:

@@ -44,7 +44,7 @@ def test_never_raises_on_arbitrary_documents(text: str) -> None:
         clean_document(text.encode(encoding, errors="replace"), "x", OPTIONS)
 
 
-@PROPERTY_SETTINGS
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=300))
 def test_repair_is_idempotent(text: str) -> None:
     once = repair_text(text).lines
@@ -90,3 +90,19 @@ def test_cleaning_a_cleaned_body_changes_nothing() -> None:
         second = clean_document(first.body.encode("utf-8"), "x", OPTIONS)
         assert isinstance(second, Article)
         assert second.body == first.body, case["input"]
+
+
+MOJIBAKE_PRONE = st.text(
+    alphabet=st.sampled_from(
+        [chr(c) for c in range(0x00, 0x100)]
+        + list("\u20ac\u201a\u201e\u2026\u2018\u2019\u201c\u201d\u2013\u2014\u2122\u0152\u0153\u0178")
+    ),
+    max_size=60,
+)
+
+
+@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(MOJIBAKE_PRONE)
+def test_repair_is_idempotent_on_mojibake_prone_text(text: str) -> None:
+    once = repair_text(text).lines
+    assert repair_text("\n".join(once)).lines == once

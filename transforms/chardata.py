@@ -30,7 +30,9 @@ A_GRAVE_LOST = re.compile("\u00c3(?=\\s|$)")
 EXOTIC_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\t\v\f]")
 ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 SPACE_RUNS = re.compile(" {2,}")
-# C0 and C1 control characters left after ftfy (tabs and form feeds are spaces, handled above).
+# C0 controls go before the mojibake check (removing one can join a mojibake pair); C1 controls
+# only after ftfy, which reads them as cp1252 bytes of latin-1-decoded mojibake.
+C0_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
 CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 # --- Dates ----------------------------------------------------------------------------------

@@ -24,6 +24,13 @@ MIN_WORDS = 5
 MALAY_MIN_CONFIDENCE = 0.8
 
 
+def codes() -> list[str]:
+    """ISO 639-1 codes of the languages berita can report."""
+    from lingua import Language
+
+    return sorted(getattr(Language, name).iso_code_639_1.name.lower() for name in CANDIDATES)
+
+
 @lru_cache(maxsize=1)
 def _detector() -> lingua.LanguageDetector:
     from lingua import Language, LanguageDetectorBuilder

@@ -71,7 +71,7 @@ def fix_leftover_mojibake(line: str) -> str:
         line = chardata.A_GRAVE_LOST.sub("\u00e0", line)
     if "\ufffd" in line:
         line = line.replace("\ufffd", "")
-    return line
+    return chardata.CONTROL_CHARS.sub("", line)
 
 
 def normalize_whitespace(line: str) -> str:
@@ -84,6 +84,25 @@ def normalize_whitespace(line: str) -> str:
     line = chardata.ZERO_WIDTH.sub("", line)
     line = chardata.CONTROL_CHARS.sub("", line)
     return chardata.SPACE_RUNS.sub(" ", line).strip()
+
+
+# Repairs can uncover further repairs (dropping a control character can join a mojibake pair,
+# dropping U+FFFD can expose a stray "Â"); a line is repaired until it stops changing.
+MAX_PASSES = 3
+
+
+def repair_line(line: str) -> str:
+    """Repair one line until it is stable (at most MAX_PASSES), so repairing twice changes nothing.
+
+    >>> repair_line("\x80Â\x8d")
+    '€'
+    """
+    for _ in range(MAX_PASSES):
+        fixed = normalize_whitespace(fix_leftover_mojibake(fix_mojibake(chardata.C0_CONTROLS.sub("", line))))
+        if fixed == line:
+            break
+        line = fixed
+    return line
 
 
 @dataclass(frozen=True)
@@ -109,7 +128,7 @@ def repair_text(text: str) -> Repaired:
         if raw.isascii() and raw.isprintable():
             out.append(chardata.SPACE_RUNS.sub(" ", raw).strip())
             continue
-        fixed = normalize_whitespace(fix_leftover_mojibake(fix_mojibake(raw)))
+        fixed = repair_line(raw)
         if fixed != chardata.SPACE_RUNS.sub(" ", raw).strip():
             repairs += 1
         out.append(fixed)

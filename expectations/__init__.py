@@ -1,0 +1,1 @@
+"""Data-quality expectations: which checks every table must pass, and the run report."""

@@ -1,0 +1,173 @@
+"""The checks a run's rows must pass, declared as data: built from the table schemas (so a new
+column cannot escape validation) plus semantic rules. Great Expectations runs them.
+
+A check's ``level`` says what a failure does:
+
+- ``row``: the failing articles are moved to quarantine, the reason naming the check;
+- ``batch``: the run fails and publishes nothing (something is broken, not one input).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, timedelta
+from typing import Any
+
+from berita.transforms import language, rules
+from berita.transforms.records import TABLES
+
+MOJIBAKE = ["\u00c2", "\u00c3", "\u00e2\u20ac", "\ufffd"]
+# Boilerplate that must never survive into title, lede or body (case-insensitive, per line).
+BOILERPLATE_MARKERS = [
+    r"(?im)^\s*baca\s+(?:juga|pula)\s*:",
+    r"(?im)^\s*(?:advertisement|advertising|scroll to continue with content)\s*$",
+    r"(?im)^\s*saksikan\s+video\b",
+    r"(?im)^\s*\d{1,3}\s+dari\s+\d{1,3}\s+halaman\s*$",
+    r"(?im)^\s*baca\s+selengkapnya\s*$",
+]
+REGISTERED_DOMAIN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+$"
+KINDS = ["body", "subheading", "caption"]
+STAGES = ["read", "decode", "clean", "parse", "validate"]
+OUTCOMES = ["article", "duplicate", "quarantined"]
+# Derived columns added to a frame before validation (never written to the warehouse).
+ROW_KEY = "_row"
+BODY_WORDS = "_body_words"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Run-level limits; the defaults suit small and large corpora alike."""
+
+    min_body_chars: int = 200
+    min_body_words: int = 30
+    max_flagged_share: float = 0.8
+    max_quarantined_share: float = 0.9
+    max_removed_per_article: float = 400.0
+    # Shares are judged only on samples at least this large (5 articles say little).
+    min_sample: int = 20
+
+    @classmethod
+    def from_overrides(cls, overrides: dict[str, float]) -> Thresholds:
+        """Defaults with some fields replaced; an unknown name is a clear error.
+
+        >>> Thresholds.from_overrides({"max_flagged_share": 0.5}).max_flagged_share
+        0.5
+        """
+        known = {f.name: f.type for f in fields(cls)}
+        unknown = sorted(set(overrides) - set(known))
+        if unknown:
+            raise ValueError(f"unknown limit(s) {', '.join(unknown)}; known limits: {', '.join(sorted(known))}")
+        return replace(cls(), **overrides)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One expectation on one table: a readable name, its level, the GX class and arguments."""
+
+    table: str
+    name: str
+    level: str
+    expectation: str
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    why: str = ""
+
+
+def schema_checks(table: str) -> list[Check]:
+    """Every declared column exists; non-nullable ones have no nulls."""
+    checks = []
+    for column in TABLES[table]:
+        if column.name == "run_id":  # lives in the partition path, not in the staged rows
+            continue
+        checks.append(Check(table, f"{table}.{column.name}.exists", "batch", "ExpectColumnToExist",
+                            {"column": column.name}, "The declared schema is what was written."))  # fmt: skip
+        if not column.nullable:
+            checks.append(Check(table, f"{table}.{column.name}.not_null", "batch", "ExpectColumnValuesToNotBeNull",
+                                {"column": column.name}, "The schema says it is never null."))  # fmt: skip
+    return checks
+
+
+def article_checks(run_time: datetime, t: Thresholds) -> list[Check]:
+    a = "articles"
+    checks = [
+        Check(a, "articles.article_id.unique", "batch", "ExpectColumnValuesToBeUnique", {"column": "article_id"},
+              "Ids are content hashes; a repeat means a duplicate slipped through."),
+        Check(a, "articles.body.min_length", "row", "ExpectColumnValueLengthsToBeBetween",
+              {"column": "body", "min_value": t.min_body_chars}, "Shorter bodies are teasers or broken pages."),
+        Check(a, "articles.body.min_words", "row", "ExpectColumnValuesToBeBetween",
+              {"column": "word_count", "min_value": t.min_body_words}, "Fewer words is not an article."),
+        Check(a, "articles.title.length", "row", "ExpectColumnValueLengthsToBeBetween",
+              {"column": "title", "min_value": 10, "max_value": 300}, "Other lengths are parse errors."),
+        Check(a, "articles.published_at.range", "row", "ExpectColumnValuesToBeBetween",
+              {"column": "published_at", "min_value": datetime(1995, 1, 1, tzinfo=run_time.tzinfo),
+               "max_value": run_time + timedelta(days=1)}, "From 1995 to tomorrow."),
+        Check(a, "articles.outlet.domain", "row", "ExpectColumnValuesToMatchRegex",
+              {"column": "outlet", "regex": REGISTERED_DOMAIN}, "Outlets are registered domains."),
+        Check(a, "articles.language.known", "row", "ExpectColumnValuesToBeInSet",
+              {"column": "language", "value_set": language.codes()}, "Only languages the detector knows."),
+        Check(a, "articles.word_count.consistent", "batch", "ExpectColumnPairValuesToBeEqual",
+              {"column_A": "word_count", "column_B": BODY_WORDS}, "word_count is computed from body."),
+    ]  # fmt: skip
+    for column in ("title", "lede", "body"):
+        checks.append(Check(a, f"articles.{column}.no_mojibake", "row", "ExpectColumnValuesToNotMatchRegexList",
+                            {"column": column, "regex_list": MOJIBAKE}, "Repair left no mojibake."))  # fmt: skip
+        checks.append(Check(a, f"articles.{column}.no_boilerplate", "row", "ExpectColumnValuesToNotMatchRegexList",
+                            {"column": column, "regex_list": BOILERPLATE_MARKERS}, "Rules removed it."))  # fmt: skip
+    return checks
+
+
+def other_checks() -> list[Check]:
+    return [
+        Check("paragraphs", "paragraphs.kind.known", "batch", "ExpectColumnValuesToBeInSet",
+              {"column": "kind", "value_set": KINDS}, "Only three kinds of paragraph."),
+        Check("paragraphs", "paragraphs.text.not_empty", "batch", "ExpectColumnValueLengthsToBeBetween",
+              {"column": "text", "min_value": 1}, "Empty lines are never paragraphs."),
+        Check("paragraphs", "paragraphs.key.unique", "batch", "ExpectCompoundColumnsToBeUnique",
+              {"column_list": ["article_id", "seq"]}, "(article_id, seq) is the key."),
+        Check("removed_lines", "removed_lines.rule.known", "batch", "ExpectColumnValuesToBeInSet",
+              {"column": "rule", "value_set": sorted(rules.RULES_BY_ID)}, "Every removal names a rule of the table."),
+        Check("removed_lines", "removed_lines.category.known", "batch", "ExpectColumnValuesToBeInSet",
+              {"column": "category", "value_set": list(rules.CATEGORIES)}, "Categories are a closed set."),
+        Check("quarantine", "quarantine.stage.known", "batch", "ExpectColumnValuesToBeInSet",
+              {"column": "stage", "value_set": STAGES}, "Stages are a closed set."),
+        Check("inputs", "inputs.outcome.known", "batch", "ExpectColumnValuesToBeInSet",
+              {"column": "outcome", "value_set": OUTCOMES}, "Every input ends in one of three places."),
+    ]  # fmt: skip
+
+
+def reference_checks(article_ids: list[str]) -> list[Check]:
+    """Rows of the child tables point at articles of the same batch."""
+    return [
+        Check(table, f"{table}.article_id.exists_in_articles", "batch", "ExpectColumnValuesToBeInSet",
+              {"column": "article_id", "value_set": article_ids}, "No orphan rows.")
+        for table in ("paragraphs", "related_links", "removed_lines")
+    ]  # fmt: skip
+
+
+def summary_checks(t: Thresholds, articles: int, inputs: int) -> list[Check]:
+    """Checks on the batch's one-row summary: the counts that catch a broken run."""
+    checks = [
+        Check("summary", "summary.removed_per_article", "batch", "ExpectColumnValuesToBeBetween",
+              {"column": "removed_per_article", "min_value": 0, "max_value": t.max_removed_per_article},
+              "Thousands of removals per article means a rule gone wild."),
+    ]  # fmt: skip
+    if articles >= t.min_sample:
+        checks.append(Check("summary", "summary.flagged_share", "batch", "ExpectColumnValuesToBeBetween",
+                            {"column": "flagged_share", "max_value": t.max_flagged_share},
+                            "Most articles flagged means the parser broke."))  # fmt: skip
+    if inputs >= t.min_sample:
+        checks.append(Check("summary", "summary.quarantined_share", "batch", "ExpectColumnValuesToBeBetween",
+                            {"column": "quarantined_share", "max_value": t.max_quarantined_share},
+                            "Nearly everything quarantined means the run is broken, not the inputs."))  # fmt: skip
+    return checks
+
+
+def all_checks(run_time: datetime, t: Thresholds, article_ids: list[str], articles: int, inputs: int) -> list[Check]:
+    """Every check of a batch, grouped by nothing: each names its table."""
+    checks: list[Check] = []
+    for table in TABLES:
+        if table != "runs":
+            checks += schema_checks(table)
+    return (
+        checks + article_checks(run_time, t) + other_checks() + reference_checks(article_ids)
+        + summary_checks(t, articles, inputs)
+    )  # fmt: skip

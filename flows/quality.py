@@ -1,0 +1,159 @@
+"""Validating a staged batch: failing articles go to quarantine, broken batches fail the run."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+from berita.expectations import checks
+from berita.flows import validation, warehouse
+from berita.transforms.tables import rows_to_table
+
+CONTENT_TABLES = ("articles", "paragraphs", "related_links", "removed_lines", "quarantine")
+CHILD_TABLES = ("paragraphs", "related_links", "removed_lines")
+
+
+class ValidationFailed(RuntimeError):
+    """Batch-level expectations failed: the run publishes nothing."""
+
+
+@dataclass
+class QualityTally:
+    """What validation saw, summed over a run's batches: the report's raw material."""
+
+    checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> table, level, runs, failed, unexpected
+    moved: list[tuple[str, str, str]] = field(default_factory=list)  # article_id, source_uri, check
+    outlets: dict[str, list[int]] = field(default_factory=dict)  # outlet -> [articles, words, flagged]
+    removed_by_rule: Counter[str] = field(default_factory=Counter)
+    removed_by_category: Counter[str] = field(default_factory=Counter)
+    flagged: int = 0
+
+    def add(self, other: QualityTally) -> None:
+        for name, c in other.checks.items():
+            mine = self.checks.setdefault(name, {**c, "batches": 0, "failed": 0, "unexpected": 0})
+            mine["batches"] += c["batches"]
+            mine["failed"] += c["failed"]
+            mine["unexpected"] += c["unexpected"]
+        self.moved += other.moved
+        for outlet, (n, words, flagged) in other.outlets.items():
+            mine_o = self.outlets.setdefault(outlet, [0, 0, 0])
+            mine_o[0] += n
+            mine_o[1] += words
+            mine_o[2] += flagged
+        self.removed_by_rule.update(other.removed_by_rule)
+        self.removed_by_category.update(other.removed_by_category)
+        self.flagged += other.flagged
+
+    def record(self, result: validation.Validation) -> None:
+        for r in result.results:
+            entry = self.checks.setdefault(
+                r.name,
+                {
+                    "table": r.table,
+                    "level": r.level,
+                    "expectation": r.expectation,
+                    "batches": 0,
+                    "failed": 0,
+                    "unexpected": 0,
+                },
+            )
+            entry["batches"] += 1
+            entry["failed"] += 0 if r.success else 1
+            entry["unexpected"] += r.unexpected
+
+
+def _frame(table: pa.Table) -> Any:
+    frame = table.to_pandas()
+    frame[checks.ROW_KEY] = range(len(frame))
+    if "body" in frame.columns:
+        frame[checks.BODY_WORDS] = frame["body"].str.split().str.len().fillna(0).astype("int64")
+    return frame
+
+
+def _move_to_quarantine(
+    staging: Path, run_id: str, part: str, tables: dict[str, pa.Table], failed: dict[int, str]
+) -> list[tuple[str, str, str]]:
+    """Rewrite the batch's staged parts without the failing articles, which become quarantine rows."""
+    articles = tables["articles"]
+    keep = pa.array([i not in failed for i in range(articles.num_rows)])
+    moved = [
+        (articles["article_id"][i].as_py(), articles["source_uri"][i].as_py(), name)
+        for i, name in sorted(failed.items())
+    ]
+    gone = pa.array([m[0] for m in moved])
+    warehouse.replace_part(staging, run_id, "articles", part, articles.filter(keep))
+    for child in CHILD_TABLES:
+        data = tables[child]
+        warehouse.replace_part(staging, run_id, child, part, data.filter(pc.invert(pc.is_in(data["article_id"], gone))))
+    rows = [{"source_uri": uri, "stage": "validate", "reason": f"failed the check {name}"} for _, uri, name in moved]
+    quarantine = pa.concat_tables([tables["quarantine"], rows_to_table("quarantine", rows)])
+    warehouse.replace_part(staging, run_id, "quarantine", part, quarantine)
+    return moved
+
+
+def validate_staged_batch(
+    root: Path, run_id: str, part: str, run_time: datetime, limits: checks.Thresholds
+) -> QualityTally:
+    """Validate one staged batch; move row-level failures to quarantine; raise on batch failures."""
+    staging = warehouse.staging_dir(root, run_id)
+    tables = {t: warehouse.read_part(staging, run_id, t, part) for t in CONTENT_TABLES}
+    frames = {t: _frame(data) for t, data in tables.items()}
+    ids = tables["articles"]["article_id"].to_pylist()
+    wanted = checks.all_checks(run_time, limits, ids, len(ids), 0)
+    result = validation.validate(root, f"{run_id}-{part}", frames, [c for c in wanted if c.table in frames])
+    tally = QualityTally()
+    tally.record(result)
+    if result.batch_failures:
+        raise ValidationFailed(_describe(result.batch_failures))
+    failed = result.failed_rows("articles")
+    if failed:
+        tally.moved = _move_to_quarantine(staging, run_id, part, tables, failed)
+    _tally_content(tables, set(m[0] for m in tally.moved), tally)
+    return tally
+
+
+def _tally_content(tables: dict[str, pa.Table], moved: set[str], tally: QualityTally) -> None:
+    for row in tables["articles"].select(["article_id", "outlet", "word_count", "flags"]).to_pylist():
+        if row["article_id"] in moved:
+            continue
+        entry = tally.outlets.setdefault(row["outlet"] or "(unknown)", [0, 0, 0])
+        entry[0] += 1
+        entry[1] += row["word_count"]
+        entry[2] += bool(row["flags"])
+        tally.flagged += bool(row["flags"])
+    removed = tables["removed_lines"]
+    keep = pc.invert(pc.is_in(removed["article_id"], pa.array(sorted(moved), pa.string())))
+    kept = removed.filter(keep)
+    tally.removed_by_rule.update(kept["rule"].to_pylist())
+    tally.removed_by_category.update(kept["category"].to_pylist())
+
+
+def validate_run(
+    root: Path, run_id: str, summary: dict[str, float], limits: checks.Thresholds, articles: int, inputs: int
+) -> QualityTally:
+    """Run-level checks: the inputs ledger of the whole run, and the run's summary figures."""
+    staging = warehouse.staging_dir(root, run_id)
+    frames = {"inputs": _frame(warehouse.read_run_table(staging, run_id, "inputs"))}
+    summary_frame = _frame(pa.Table.from_pylist([summary]))
+    frames["summary"] = summary_frame
+    wanted = checks.schema_checks("inputs") + [c for c in checks.other_checks() if c.table == "inputs"]
+    wanted += checks.summary_checks(limits, articles, inputs)
+    result = validation.validate(root, f"{run_id}-run", frames, wanted)
+    tally = QualityTally()
+    tally.record(result)
+    if result.batch_failures:
+        raise ValidationFailed(_describe(result.batch_failures))
+    return tally
+
+
+def _describe(failures: list[validation.CheckResult]) -> str:
+    parts = [
+        f"{f.name} ({f.expectation}, {f.unexpected} unexpected{f', observed {f.observed}' if f.observed else ''})"
+        for f in failures
+    ]
+    return "batch-level expectations failed, so the run publishes nothing: " + "; ".join(parts)

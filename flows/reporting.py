@@ -1,0 +1,81 @@
+"""Publishing what a run did: the self-contained HTML report, GX Data Docs, Prefect artifacts."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from berita.expectations.report import ReportData, render_markdown, render_report
+from berita.flows.warehouse import REPORTS
+
+
+def report_path(warehouse: Path, run_id: str) -> Path:
+    return warehouse / REPORTS / f"{run_id}.html"
+
+
+def build_report(
+    result: Any, status: str, started: datetime, message: str | None, data_docs: Path | None
+) -> ReportData:
+    """The report's figures, from a run's result (berita.flows.clean_news.RunResult)."""
+    s, q = result.stats, result.quality
+    return ReportData(
+        run_id=result.run_id,
+        mode=result.mode,
+        status=status,
+        started=f"{started:%Y-%m-%d %H:%M:%S} UTC",
+        finished=f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC",
+        message=message,
+        counts={
+            "inputs seen": result.inputs_seen,
+            "new inputs": result.inputs_new,
+            "articles": s.articles,
+            "quarantined": s.quarantined,
+            "lines removed": sum(s.removed_by_category.values()),
+        },
+        checks=q.checks,
+        removed_by_rule=dict(q.removed_by_rule),
+        removed_by_category=dict(s.removed_by_category),
+        outlets=q.outlets,
+        quarantined=list(s.quarantine_reasons),
+        data_docs=str(data_docs) if data_docs else None,
+    )
+
+
+def write_report(warehouse: Path, data: ReportData) -> Path:
+    """Stage the report with the run (it is published with the run's data, so a run killed before
+    it commits leaves no report behind); returns the path it will have once published."""
+    from berita.flows.warehouse import staging_dir
+
+    staged = staging_dir(warehouse, data.run_id) / REPORTS / f"{data.run_id}.html"
+    staged.parent.mkdir(parents=True, exist_ok=True)
+    tmp = staged.with_suffix(".tmp")
+    tmp.write_text(render_report(data), encoding="utf-8")
+    os.replace(tmp, staged)
+    return report_path(warehouse, data.run_id)
+
+
+def publish_artifacts(data: ReportData, path: Path) -> None:
+    """The same summary where Prefect users look: a markdown summary, a table, a link."""
+    from prefect.artifacts import create_link_artifact, create_markdown_artifact, create_table_artifact
+
+    create_markdown_artifact(render_markdown(data), key="berita-run-summary", description="What the run did")
+    table = [
+        {
+            "check": name,
+            "level": c["level"],
+            "result": "pass" if not c["failed"] else "fail",
+            "unexpected": c["unexpected"],
+        }
+        for name, c in sorted(data.checks.items())
+    ]
+    create_table_artifact(table, key="berita-expectations", description="Expectation results")
+    create_link_artifact(path.absolute().as_uri(), link_text=f"report {data.run_id}", key="berita-report")
+
+
+def latest_report(warehouse: Path) -> Path | None:
+    """The newest report file in the warehouse."""
+    folder = warehouse / REPORTS
+    reports = sorted(folder.glob("*.html")) if folder.is_dir() else []
+    return reports[-1] if reports else None

@@ -1,0 +1,81 @@
+"""The run report in a real headless browser, offline: it renders, and nothing from an article runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.slow
+
+HOSTILE_NAME = "<img src=x onerror=window.__pwned=1>.txt"
+HOSTILE_URL = "https://evil.example/a?<script>window.__pwned=2</script>"
+HOSTILE_BODY = (
+    "Judul Berita Berbahaya <script>window.__pwned=3</script>\n\n"
+    'Jakarta (ANTARA) - Isi pendek <img src=x onerror="window.__pwned=4"> ini tidak cukup panjang.\n'
+)
+
+
+@pytest.fixture
+def hostile_report(prefect_harness: None, tmp_path: Path) -> tuple[Path, str]:
+    from berita.flows.clean_news import clean_news
+
+    inputs = tmp_path / "inputs"
+    shutil.copytree(REPO / "seeds", inputs)
+    (inputs / HOSTILE_NAME).write_bytes(b"\x00\x01binary\x00")
+    (inputs / "scrape.jsonl").write_text(
+        json.dumps({"url": HOSTILE_URL, "text": HOSTILE_BODY}) + "\n", encoding="utf-8"
+    )
+    result = clean_news(input_dir=str(inputs), warehouse_dir=str(tmp_path / "warehouse"))
+    assert result.report_path
+    return Path(result.report_path), result.run_id
+
+
+def _browser():  # type: ignore[no-untyped-def]
+    if not (CHROMIUM and CHROMEDRIVER):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium and chromium-driver (see .ci/run)")
+        pytest.skip("needs Debian's chromium and chromium-driver")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--host-resolver-rules=MAP * ~NOTFOUND"):  # fmt: skip
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    return webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+
+
+def test_report_renders_offline_and_runs_nothing_from_articles(hostile_report: tuple[Path, str]) -> None:
+    path, run_id = hostile_report
+    html = path.read_text(encoding="utf-8")
+    assert "<script" not in html.lower().replace("&lt;script", ""), "no script element, not even berita's own"
+    driver = _browser()
+    try:
+        driver.get(path.resolve().as_uri())
+        assert run_id in driver.title
+        text = driver.find_element("tag name", "body").text
+        assert "Expectations:" in text and "Quarantined inputs" in text and "inputs seen" in text
+        assert len(driver.find_elements("tag name", "svg")) == 3
+        assert len(driver.find_elements("css selector", "svg rect")) > 3
+        # The hostile strings are shown as text, and none of them ran.
+        assert HOSTILE_NAME in text and HOSTILE_URL in text
+        assert driver.execute_script("return typeof window.__pwned") == "undefined"
+        assert driver.find_elements("css selector", "img") == []
+        requests = []
+        for entry in driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.requestWillBeSent":
+                requests.append(message["params"]["request"]["url"])
+        assert requests and all(url.startswith(("file:", "data:")) for url in requests), requests
+    finally:
+        driver.quit()
