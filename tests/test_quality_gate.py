@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -41,3 +42,19 @@ def test_the_gate_can_fail() -> None:
     score = Score()
     score_case(case, damaged, score)
     assert score.recall < 1.0 and score.precision == 1.0
+
+
+def test_the_corpus_files_are_built_from_their_labelled_sources(tmp_path: Path) -> None:
+    """The committed raw documents and corpus.json are exactly what scripts/build_corpus.py makes."""
+    import subprocess
+    import sys
+
+    golden = REPO / "tests" / "golden"
+    before = {p.name: p.read_bytes() for p in (golden / "corpus").iterdir()} | {
+        "corpus.json": (golden / "corpus.json").read_bytes()
+    }
+    subprocess.run([sys.executable, "scripts/build_corpus.py"], cwd=REPO, check=True, capture_output=True)
+    after = {p.name: p.read_bytes() for p in (golden / "corpus").iterdir()} | {
+        "corpus.json": (golden / "corpus.json").read_bytes()
+    }
+    assert after == before, "run `python scripts/build_corpus.py` and commit the result"

@@ -41,6 +41,18 @@ def article_id(raw: bytes) -> str:
     return hasher.hexdigest()
 
 
+# An index page: many headline-like lines and almost no running text.
+LISTING_MIN_HEADLINES = 5
+
+
+def _looks_like_listing(texts: list[str]) -> str | None:
+    sentences = sum(shapes.is_sentence_like(t) for t in texts)
+    headlines = sum(shapes.is_headline_like(t) for t in texts)
+    if sentences < 2 and headlines >= LISTING_MIN_HEADLINES:
+        return f"looks like an index page or a list of headlines ({headlines} headline lines, {sentences} sentences)"
+    return None
+
+
 def _outlet(url: str | None, parsed: parse.Parsed) -> str | None:
     """The URL's registered domain when the URL is known, else what the dateline says."""
     return (parse.registered_domain(url) if url else None) or parsed.outlet
@@ -80,11 +92,18 @@ def clean_document(
     if not stripped.kept:
         return quarantine("clean", f"every line was removed as boilerplate ({len(stripped.removed)} lines)")
     parsed = parse.parse_article(stripped.kept)
-    body = "\n\n".join(p.text for p in parsed.paragraphs if p.kind in BODY_KINDS)
+    body_texts = [p.text for p in parsed.paragraphs if p.kind in BODY_KINDS]
+    listing = _looks_like_listing(body_texts or [line.text for line in stripped.kept])
+    if listing:
+        return quarantine("parse", listing)
+    body = "\n\n".join(body_texts)
     if not body:
         return quarantine("parse", "no body text found (only a title, dates, captions or links)")
     removed = sorted(stripped.removed + parsed.removed, key=lambda r: r.line_no)
     flags = list(parsed.flags)
+    language = detect_language(body) if options.detect_language else None
+    if language not in (None, "id"):
+        flags.append("not_indonesian")  # kept, with its language, but flagged
     title = page.title or parsed.title
     if title and "title_missing" in flags:
         flags.remove("title_missing")
@@ -102,7 +121,7 @@ def clean_document(
         wire_source=parsed.wire_source,
         body=body,
         word_count=shapes.word_count(body),
-        language=detect_language(body) if options.detect_language else None,
+        language=language,
         encoding=decoded.encoding,
         repairs=repaired.repairs,
         flags=flags,

@@ -136,6 +136,15 @@ OUTLET_BRANDS: dict[str, str] = {
     "katadata": "katadata.co.id",
 }
 
+# Desk names printed after an outlet's brand ("detikNews", "kumparanNEWS", "Okezone Bola").
+DESK_SUFFIXES = (
+    "news", "finance", "bisnis", "sport", "sports", "bola", "inet", "tekno", "oto", "travel", "food", "health",
+    "hot", "edu", "jatim", "jabar", "jateng", "sumut", "bali", "mom", "woman", "tech", "plus",
+)  # fmt: skip
+OUTLET_BRANDS.update(
+    {"kumparan": "kumparan.com", "okezone": "okezone.com", "detik": "detik.com", "tribun": "tribunnews.com"}
+)
+
 # News agencies credited as a source ("Sumber: Antara", "(ant)", "(AFP)").
 WIRE_AGENCIES: dict[str, str] = {
     "antara": "Antara",
@@ -170,11 +179,52 @@ DATELINES = (
     re.compile(rf"^(?P<city>{CITY_TOKEN}),\s*(?P<outlet>{OUTLET_TOKEN}){DATELINE_SEP}"),
     # "Jakarta (ANTARA) - "
     re.compile(rf"^(?P<city>{CITY_TOKEN})\s*\((?P<outlet>{OUTLET_TOKEN})\){DATELINE_SEP}"),
+    # "KONTAN.CO.ID - JAKARTA. " (kontan): outlet, then the city in capitals and a full stop
+    re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}(?P<city>[A-Z]{{3,}}(?: [A-Z]{{3,}}){{0,2}})\.\s+(?=[A-Z])"),
     # "ORBITINDONESIA.COM - ", "Suara.com - "
     re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}"),
+    # "JAKARTA. " (kontan) and "Jakarta - " (detik and many others): a known city only, because
+    # "Korea Utara - Amerika Serikat menggelar ..." has the same shape (see KNOWN_CITIES)
+    re.compile(r"^(?P<city>[A-Z]{3,}(?: [A-Z]{3,}){0,2})\.\s+(?=[A-Z])"),
+    re.compile(rf"^(?P<city>{CITY_TOKEN}){DATELINE_SEP}(?=[A-Z\"\u201c])"),
+)
+# Datelines without an outlet name are accepted only for these cities (lower-cased).
+KNOWN_CITIES = frozenset(
+    (
+        "jakarta bandung surabaya semarang yogyakarta medan makassar palembang denpasar malang solo surakarta "
+        "bogor depok tangerang bekasi serang cirebon tegal pekalongan purwokerto kudus magelang salatiga "
+        "kediri madiun jember banyuwangi sidoarjo gresik mojokerto pasuruan probolinggo blitar tulungagung "
+        "padang pekanbaru batam jambi bengkulu lampung palu manado gorontalo kendari mamuju ambon ternate "
+        "jayapura manokwari sorong merauke kupang mataram pontianak banjarmasin balikpapan samarinda "
+        "palangkaraya tarakan banda aceh lhokseumawe sabang pangkalpinang tanjungpinang cilacap sukabumi "
+        "garut tasikmalaya karawang purwakarta subang indramayu kuningan majalengka sumedang cianjur "
+        "moskow washington beijing tokyo seoul pyongyang london paris berlin jenewa brussel roma madrid "
+        "kairo riyadh teheran ankara istanbul yerusalem gaza baghdad damaskus beirut doha dubai "
+        "new york singapura kuala lumpur bangkok manila hanoi canberra sydney new delhi islamabad "
+        "kabul dhaka vatikan wina stockholm oslo kyiv kiev minsk havana caracas brasilia ottawa"
+    ).split()
+)
+KNOWN_CITY_PHRASES = frozenset({"banda aceh", "new york", "kuala lumpur", "new delhi", "tanjung pinang"})
+# A dateline alone on its line: "Jakarta -", "TEGAL, KOMPAS.com -", "Jakarta (ANTARA) -"
+DATELINE_ALONE = re.compile(
+    rf"^(?P<city>{CITY_TOKEN})(?:,\s*(?P<outlet>{OUTLET_TOKEN})|\s*\((?P<outlet2>{OUTLET_TOKEN})\))?\s*(?:-{{1,2}}|\u2013|\u2014)$"
+)
+# "Budi Santoso - detikNews": a byline naming the writer and the outlet's desk
+DESK_BYLINE = re.compile(
+    r"^(?P<name>[A-Z][\w.']+(?: [A-Z][\w.']+){0,3}) - (?P<desk>detik\w*|[A-Z][\w.]+\.(?:com|co\.id|id))$"
+)
+# Editor codes glued to the last sentence: "...kata dia.(OL-11)", "... (ant/jpnn)"
+GLUED_EDITOR_CODE = re.compile(
+    r"\s*[\[(]\s*(?P<code>[a-z]{1,5}(?:\s*/\s*[a-z]{1,6}){0,3}|[A-Z]{1,4}-\d{1,3})\s*[\])]\.?$"
 )
 
+
 # --- Line shapes ------------------------------------------------------------------------------
+
+# Two paragraphs glued by a scraper: "...kata Lavrov.\"Amerika", "tersebut.Sementara". The word
+# before the stop has three lowercase letters at least, so "Jl.Sudirman", "S.Pd", "dr.Budi" and
+# "Liputan6.com" never split.
+GLUED_PARAGRAPHS = re.compile(r"(?<=[a-z]{3})([.!?])([\"\u201c\u201d]?)(?=[A-Z][a-z])")
 
 SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$|[\"\u201d\u2019]$")
 WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")

@@ -23,8 +23,8 @@ DATE_SLACK = timedelta(days=7)
 
 WIRE_LINE = re.compile(r"(?:sumber|source)\s*:\s*(?P<source>[^|:]{2,60})", re.IGNORECASE)
 BYLINE_FIELD = re.compile(
-    r"(?P<role>penulis|reporter|pewarta|wartawan|kontributor|oleh|writer|author|by|editor|redaktur|penyunting|"
-    r"fotografer|foto|videografer)\s*(?:&\s*\w+\s*)?:?\s+(?P<names>[^|:]{2,80})",
+    r"(?P<role>(?:penulis|reporter|pewarta|wartawan|kontributor|oleh|writer|author|by|editor|redaktur|penyunting|"
+    r"fotografer|foto|videografer)(?:\s*&\s*\w+)?)\s*:?\s+(?P<names>[^|:]{2,80})",
     re.IGNORECASE,
 )
 # Names in a byline: capitalised words (initials allowed), separated by commas, "dan" or "&".
@@ -50,6 +50,8 @@ class Parsed:
     paragraphs: list[Paragraph] = field(default_factory=list)
     removed: list[RemovedLine] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    pending_role: str | None = None  # a byline label ("Reporter") waiting for its name line
+    signature_outlet: str | None = None  # outlet named by a desk signature ("detikNews")
 
     def lift(self, line: Line, rule_id: str, text: str | None = None) -> None:
         """Record that a line (or fragment) went into a metadata column."""
@@ -81,6 +83,24 @@ def registered_domain(token: str) -> str | None:
     return domain.lower() or None
 
 
+def outlet_signature(text: str) -> str | None:
+    """The outlet named by a brand-and-desk signature line: "kumparanNEWS", "detikFinance".
+
+    >>> outlet_signature("kumparanNEWS"), outlet_signature("detikFinance"), outlet_signature("Berita")
+    ('kumparan.com', 'detik.com', None)
+    """
+    word = text.strip().lower()
+    if " " in word or not word.isalpha():
+        return None
+    for suffix in ("", *chardata.DESK_SUFFIXES):
+        brand = word.removesuffix(suffix) if suffix else word
+        if brand != word or not suffix:
+            found = chardata.OUTLET_BRANDS.get(brand)
+            if found:
+                return found
+    return None
+
+
 def _normalize_city(city: str) -> str:
     return city.title() if city.isupper() else city
 
@@ -105,12 +125,40 @@ def find_dateline(text: str) -> Dateline | None:
         if match is None or shapes.word_count(text[match.end() :]) < 5:
             continue
         groups = match.groupdict()
+        if not groups.get("outlet") and not is_known_city(groups["city"]):
+            continue
         outlet = registered_domain(groups["outlet"]) if groups.get("outlet") else None
         if groups.get("outlet") and outlet is None:
             continue  # "Kata.Dia - ..." is not an outlet
         city = _normalize_city(groups["city"]) if groups.get("city") else None
         return Dateline(match.group(0), outlet, city)
     return None
+
+
+def is_known_city(city: str) -> bool:
+    """Whether a bare dateline city is in the gazetteer (outlet-less datelines need one).
+
+    >>> is_known_city("JAKARTA"), is_known_city("Banda Aceh"), is_known_city("Korea Utara")
+    (True, True, False)
+    """
+    name = city.lower()
+    return name in chardata.KNOWN_CITY_PHRASES or (" " not in name and name in chardata.KNOWN_CITIES)
+
+
+def dateline_alone(text: str) -> Dateline | None:
+    """A dateline on a line of its own: "Jakarta -", "TEGAL, KOMPAS.com -".
+
+    >>> dateline_alone("TEGAL, KOMPAS.com -")
+    Dateline(prefix='TEGAL, KOMPAS.com -', outlet='kompas.com', city='Tegal')
+    """
+    match = chardata.DATELINE_ALONE.match(text)
+    if match is None:
+        return None
+    token = match.group("outlet") or match.group("outlet2")
+    outlet = registered_domain(token) if token else None
+    if (token and outlet is None) or (not token and not is_known_city(match.group("city"))):
+        return None
+    return Dateline(text, outlet, _normalize_city(match.group("city")))
 
 
 def _is_caption(text: str, captions: set[str]) -> bool:
@@ -129,7 +177,7 @@ def _caption_text(text: str) -> str:
 def _first_paragraph(lines: list[Line], captions: set[str]) -> tuple[int, Dateline | None]:
     """Index of the first body paragraph (a dateline, else the first running-text line)."""
     for i, line in enumerate(lines[:HEADER_SEARCH]):
-        dateline = find_dateline(line.text)
+        dateline = find_dateline(line.text) or dateline_alone(line.text)
         if dateline is not None:
             return i, dateline
     for i, line in enumerate(lines):
@@ -178,6 +226,9 @@ def _take_date(line: Line, found: dates.FoundDate, out: Parsed) -> None:
         out.lift(line, "meta.modified")
 
 
+BYLINE_LABEL = re.compile(r"(?i)(penulis|reporter|pewarta|wartawan|kontributor|editor|redaktur|penyunting)\s*:?")
+
+
 def _take_byline(line: Line, out: Parsed) -> bool:
     """Bylines such as 'Penulis: X | Editor: Y'; writers are added to authors.
 
@@ -189,12 +240,37 @@ def _take_byline(line: Line, out: Parsed) -> bool:
     text = line.text
     if shapes.word_count(text) > 14:
         return False
+    desk = chardata.DESK_BYLINE.fullmatch(text)
+    if desk is not None:
+        out.authors.append(desk.group("name"))
+        out.signature_outlet = (
+            out.signature_outlet or outlet_signature(desk.group("desk")) or registered_domain(desk.group("desk"))
+        )
+        out.lift(line, "meta.byline")
+        return True
+    signature = outlet_signature(text)
+    if signature is not None:
+        out.signature_outlet = out.signature_outlet or signature
+        out.lift(line, "meta.byline")
+        return True
+    label = BYLINE_LABEL.fullmatch(text)
+    if label is not None:  # "Reporter" alone; the name follows on the next line
+        out.pending_role = label.group(1).lower()
+        out.lift(line, "meta.byline")
+        return True
+    if out.pending_role is not None and NAMES.fullmatch(text.strip(" .")):
+        if out.pending_role in WRITER_ROLES:
+            out.authors.append(text.strip(" ."))
+        out.pending_role = None
+        out.lift(line, "meta.byline")
+        return True
+    out.pending_role = None
     fields = [BYLINE_FIELD.fullmatch(part.strip(" .")) for part in text.split("|")]
     if not fields or any(f is None or NAMES.fullmatch(f.group("names").strip()) is None for f in fields):
         return False
     for f in fields:
         assert f is not None
-        if f.group("role").lower() in WRITER_ROLES:
+        if set(re.findall(r"\w+", f.group("role").lower())) & WRITER_ROLES:
             for name in re.split(r",|\bdan\b|&", f.group("names")):
                 if name.strip(" ."):
                     out.authors.append(name.strip(" ."))
@@ -223,14 +299,39 @@ def _body_kind(text: str, nxt: str | None, captions: set[str], caption_style: bo
     return "subheading"
 
 
-def _parse_body(lines: list[Line], dateline: Dateline | None, out: Parsed, captions: set[str]) -> None:
-    caption_style = bool(captions) or any(_is_caption(line.text, captions) for line in lines)
+def _segments(lines: list[Line], dateline: Dateline | None, out: Parsed) -> list[tuple[Line, str]]:
+    """Body lines as (line, text) segments: the dateline lifted, glued paragraphs split apart."""
+    segments: list[tuple[Line, str]] = []
     for i, line in enumerate(lines):
         text = line.text
         if i == 0 and dateline is not None:
             out.lift(line, "meta.dateline", dateline.prefix.strip())
             out.outlet, out.dateline_city = dateline.outlet, dateline.city
-            text = text[len(dateline.prefix) :]
+            text = text[len(dateline.prefix) :].strip()
+            if not text:  # the dateline stood alone on its line
+                continue
+        segments.extend((line, part) for part in shapes.split_glued(text))
+    return segments
+
+
+def _cut_editor_code(line: Line, text: str, out: Parsed) -> str:
+    """Editor initials glued to a sentence ("...kata dia.(OL-11)", "(ant/jpnn)") are cut off;
+    an agency among them ("ant") names the wire source."""
+    match = chardata.GLUED_EDITOR_CODE.search(text)
+    if match is None or match.start() == 0 or not shapes.ends_sentence(text[: match.start()].rstrip()):
+        return text
+    out.lift(line, "byline.glued_code", match.group(0).strip())
+    for code in match.group("code").split("/"):
+        agency = chardata.WIRE_AGENCIES.get(code.strip())
+        if agency and out.wire_source is None:
+            out.wire_source = agency
+    return text[: match.start()].rstrip()
+
+
+def _parse_body(lines: list[Line], dateline: Dateline | None, out: Parsed, captions: set[str]) -> None:
+    caption_style = bool(captions) or any(_is_caption(line.text, captions) for line in lines)
+    segments = _segments(lines, dateline, out)
+    for i, (line, text) in enumerate(segments):
         wire = _wire_source(text)
         if wire is not None:
             out.wire_source = out.wire_source or wire
@@ -246,7 +347,8 @@ def _parse_body(lines: list[Line], dateline: Dateline | None, out: Parsed, capti
         if marker is not None and marker.start() > 0:
             out.lift(line, "meta.end_marker", text[marker.start() :].strip())
             text = text[: marker.start()]
-        nxt = lines[i + 1].text if i + 1 < len(lines) else None
+        text = _cut_editor_code(line, text, out)
+        nxt = segments[i + 1][1] if i + 1 < len(segments) else None
         kind = _body_kind(text, nxt, captions, caption_style)
         out.add(line, kind, _caption_text(text) if kind == "caption" else text)
         if kind == "caption":
@@ -281,6 +383,7 @@ def parse_article(lines: list[Line]) -> Parsed:
     _parse_body(lines[start:], dateline, out, captions)
     if out.published is None and out.modified is not None:
         out.published = out.modified
+    out.outlet = out.outlet or out.signature_outlet
     _flags(out, had_header=start > 0)
     return out
 

@@ -195,6 +195,17 @@ RULES: tuple[Rule, ...] = (
         "Berita terkait banjir itu ramai dibagikan warganet sejak Senin pagi.",
     ),
     Rule(
+        "ui.breadcrumb",
+        "ui",
+        "A breadcrumb trail of site sections.",
+        "Home > News > Nasional",
+        "Harga naik 5% > dari target, kata menteri keuangan kepada wartawan di Jakarta.",
+        re.compile(
+            r"(?i:home|beranda|news|berita|index|indeks)\s{0,3}[>\u203a\u00bb/|]\s{0,3}[\w&.' -]{1,30}"
+            r"(?:\s{0,3}[>\u203a\u00bb/|]\s{0,3}[\w&.' -]{1,30}){0,6}"
+        ),
+    ),
+    Rule(
         "copyright.notice",
         "copyright",
         "Copyright lines and rights reservations.",
@@ -250,6 +261,7 @@ RULES: tuple[Rule, ...] = (
     Rule("meta.byline", "metadata", "A byline or credit line; writers go to authors.", "", ""),
     Rule("meta.wire_source", "metadata", "'Sumber: Antara', kept in wire_source.", "", ""),
     Rule("meta.end_marker", "metadata", "An end mark glued to the last sentence, such as '***'.", "", ""),
+    Rule("byline.glued_code", "byline", "Editor initials glued to the last sentence: '...kata dia.(OL-11)'.", "", ""),
 )
 
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

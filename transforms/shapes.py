@@ -31,6 +31,26 @@ def ends_sentence(text: str) -> bool:
     return bool(chardata.SENTENCE_END.search(text))
 
 
+def split_glued(text: str) -> list[str]:
+    """Split paragraphs that a scraper glued together at a sentence end.
+
+    >>> split_glued('Kata Lavrov."Amerika harus mundur," ujarnya.')
+    ['Kata Lavrov.', '"Amerika harus mundur," ujarnya.']
+    >>> split_glued("hal tersebut.Sementara itu warga di Jl.Sudirman, S.Pd, menunggu di Liputan6.com.")
+    ['hal tersebut.', 'Sementara itu warga di Jl.Sudirman, S.Pd, menunggu di Liputan6.com.']
+    """
+    if len(text) < 20:
+        return [text]
+    cuts = [0]
+    for match in chardata.GLUED_PARAGRAPHS.finditer(text):
+        quote = match.group(2)
+        # A straight quote closes a quotation when an odd number of them precede it.
+        closes = text.count('"', 0, match.start(1)) % 2 == 1 if quote == '"' else quote == "\u201d"
+        cuts.append(match.end(2) if closes or not quote else match.start(2))
+    parts = [text[a:b].strip() for a, b in zip(cuts, [*cuts[1:], len(text)], strict=True)]
+    return [p for p in parts if p] or [text]
+
+
 def is_age(text: str) -> bool:
     """'14 jam lalu', '2 hari yang lalu', '3 days ago'.
 

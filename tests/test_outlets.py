@@ -1,0 +1,114 @@
+"""House styles of many outlets (issue 5's kinds): datelines, bylines, editor codes, junk, glue."""
+
+from __future__ import annotations
+
+import pytest
+from berita.transforms import parse
+from berita.transforms.article import CleanOptions, clean_document
+from berita.transforms.records import Article, Quarantined
+from berita.transforms.rules import match_line_rule
+from berita.transforms.strip import Line
+
+OPTIONS = CleanOptions("t", "t")
+BODY = "Harga cabai rawit di pasar tradisional naik tajam menjelang Lebaran, kata pedagang kepada wartawan."
+MORE = "Pedagang mengatakan pasokan dari petani berkurang karena hujan deras sepanjang pekan lalu di sentra produksi."
+
+
+def _lines(*texts: str) -> list[Line]:
+    return [Line(i, t) for i, t in enumerate(texts)]
+
+
+@pytest.mark.parametrize(
+    ("first", "outlet", "city"),
+    [
+        (f"JAKARTA. {BODY}", None, "Jakarta"),
+        (f"Jakarta - {BODY}", None, "Jakarta"),
+        (f"Surabaya -- {BODY}", None, "Surabaya"),
+        (f"Bisnis.com, JAKARTA \u2014 {BODY}", "bisnis.com", "Jakarta"),
+        (f"Jakarta, CNBC Indonesia - {BODY}", "cnbcindonesia.com", "Jakarta"),
+    ],
+)
+def test_more_dateline_shapes(first: str, outlet: str | None, city: str) -> None:
+    parsed = parse.parse_article(_lines("Harga Cabai Naik Jelang Lebaran", first, MORE))
+    assert (parsed.outlet, parsed.dateline_city) == (outlet, city)
+    assert parsed.paragraphs[0].text == BODY
+
+
+def test_a_dateline_alone_on_its_line() -> None:
+    parsed = parse.parse_article(_lines("Harga Cabai Naik Jelang Lebaran", "TEGAL, KOMPAS.com -", BODY, MORE))
+    assert (parsed.outlet, parsed.dateline_city) == ("kompas.com", "Tegal")
+    assert [p.text for p in parsed.paragraphs] == [BODY, MORE]
+
+
+def test_unknown_capitalised_words_are_not_a_bare_dateline() -> None:
+    parsed = parse.parse_article(_lines("Judul Berita Hari Ini", f"Korea Utara - Amerika Serikat {BODY}"))
+    assert parsed.dateline_city is None
+
+
+@pytest.mark.parametrize(
+    ("lines", "authors"),
+    [
+        (["Budi Santoso - detikNews"], ["Budi Santoso"]),
+        (["Reporter", "Budi Santoso", "Editor", "Rina Wati"], ["Budi Santoso"]),
+        (["Pewarta: Ani Lestari"], ["Ani Lestari"]),
+        (["Redaktur & Reporter : Dewi Sartika"], ["Dewi Sartika"]),
+        (["Penulis: Budi Santoso | Editor: Rina"], ["Budi Santoso"]),
+    ],
+)
+def test_bylines(lines: list[str], authors: list[str]) -> None:
+    parsed = parse.parse_article(_lines("Harga Cabai Naik Jelang Lebaran", *lines, f"Jakarta - {BODY}", MORE))
+    assert parsed.authors == authors
+    assert [p.text for p in parsed.paragraphs] == [BODY, MORE]
+
+
+@pytest.mark.parametrize(
+    ("last", "kept", "wire"),
+    [
+        (
+            "Harga diperkirakan turun pekan depan, kata dia.(OL-11)",
+            "Harga diperkirakan turun pekan depan, kata dia.",
+            None,
+        ),
+        ("Harga diperkirakan turun pekan depan. (ant/jpnn)", "Harga diperkirakan turun pekan depan.", "Antara"),
+    ],
+)
+def test_editor_codes_glued_to_the_last_sentence(last: str, kept: str, wire: str | None) -> None:
+    parsed = parse.parse_article(_lines("Harga Cabai Naik Jelang Lebaran", f"Jakarta - {BODY}", last))
+    assert parsed.paragraphs[-1].text == kept
+    assert parsed.wire_source == wire
+    assert "truncated" not in parsed.flags
+
+
+def test_glued_paragraphs_are_split() -> None:
+    parsed = parse.parse_article(_lines("Judul Berita Hari Ini", f'Jakarta - {BODY}"Kami siap," kata dia.{MORE}'))
+    assert [p.text for p in parsed.paragraphs] == [BODY, '"Kami siap," kata dia.', MORE]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ADVERTISEMENT", "SCROLL TO CONTINUE WITH CONTENT", "BACA JUGA", "Baca Juga :", "Baca juga:",
+        "Simak Video 'Jokowi Tinjau Banjir di Semarang'", "[Gambas:Video CNN]", "Halaman: 12Lihat Semua",
+        "2 dari 4 halaman", "Cek Berita dan Artikel yang lain di Google News",
+        'Artikel ini telah tayang di Kompas.com dengan judul "Banjir Rendam Tegal".',
+        "Komentar yang tidak sesuai dengan etika dan melanggar UU ITE akan dihapus.", "COPYRIGHT \u00a9 ANTARA 2023",
+        "Home > News > Nasional", "Beranda / Berita / Politik", "Terpopuler", "Artikel Terkait",
+        "Rekomendasi untuk anda", "(nvc/ita)", "Bagikan artikel ini",
+    ],
+)  # fmt: skip
+def test_junk_of_many_outlets_is_removed(line: str) -> None:
+    assert match_line_rule(line) is not None, line
+
+
+def test_an_index_page_is_quarantined() -> None:
+    headlines = [f"Berita Utama Nomor {i} Hari Ini di Jakarta" for i in range(8)]
+    result = clean_document("\n\n".join(["Indeks Berita", *headlines]).encode(), "index.txt", OPTIONS)
+    assert isinstance(result, Quarantined) and "index page" in result.reason
+
+
+def test_a_non_indonesian_article_is_kept_and_flagged() -> None:
+    english = " ".join(["The government announced a new policy to support farmers affected by the long drought."] * 4)
+    doc = f"Government Announces Drought Relief\n\nJakarta - {english}\n\n{english}\n"
+    result = clean_document(doc.encode(), "en.txt", OPTIONS)
+    assert isinstance(result, Article)
+    assert result.language == "en" and "not_indonesian" in result.flags
