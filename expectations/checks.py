@@ -9,6 +9,7 @@ A check's ``level`` says what a failure does:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -27,6 +28,7 @@ BOILERPLATE_MARKERS = [
 ]
 REGISTERED_DOMAIN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+$"
 KINDS = ["body", "subheading", "caption"]
+KNOWN_RULE = "^(?:" + "|".join(re.escape(r) for r in sorted(rules.RULES_BY_ID)) + r"|repeated\.[a-z0-9.-]+)$"
 STAGES = ["read", "decode", "clean", "parse", "validate"]
 OUTCOMES = ["article", "duplicate", "quarantined"]
 # Derived columns added to a frame before validation (never written to the warehouse).
@@ -123,8 +125,8 @@ def other_checks() -> list[Check]:
               {"column": "text", "min_value": 1}, "Empty lines are never paragraphs."),
         Check("paragraphs", "paragraphs.key.unique", "batch", "ExpectCompoundColumnsToBeUnique",
               {"column_list": ["article_id", "seq"]}, "(article_id, seq) is the key."),
-        Check("removed_lines", "removed_lines.rule.known", "batch", "ExpectColumnValuesToBeInSet",
-              {"column": "rule", "value_set": sorted(rules.RULES_BY_ID)}, "Every removal names a rule of the table."),
+        Check("removed_lines", "removed_lines.rule.known", "batch", "ExpectColumnValuesToMatchRegex",
+              {"column": "rule", "regex": KNOWN_RULE}, "Removals name a rule (or repeated.<outlet>)."),
         Check("removed_lines", "removed_lines.category.known", "batch", "ExpectColumnValuesToBeInSet",
               {"column": "category", "value_set": list(rules.CATEGORIES)}, "Categories are a closed set."),
         Check("quarantine", "quarantine.stage.known", "batch", "ExpectColumnValuesToBeInSet",

@@ -20,6 +20,7 @@ from berita.flows.tasks import (
     clean_batch,
     discover_inputs,
     fingerprint_batch,
+    learn_repeated_lines,
     load_known_inputs,
     publish_run,
     recover_warehouse,
@@ -121,9 +122,11 @@ def clean_news(
     reprocess: bool = False,
     wait_seconds: float = 0.0,
     limits: dict[str, float] | None = None,
+    learn_min_articles: int = 3,
 ) -> RunResult:
     """Clean the inputs under ``input_dir`` that earlier runs have not seen (all with ``reprocess``).
 
+    A line an outlet repeats in ``learn_min_articles`` articles is learned boilerplate (0: off).
     ``limits`` overrides fields of :class:`~berita.expectations.checks.Thresholds` (plain JSON, so
     that deployments can set it), e.g. ``{"max_flagged_share": 0.5}``.
     """
@@ -155,6 +158,11 @@ def clean_news(
                 result.unchanged += plan.unchanged
                 progress.report(min((n + 1) * batch_size, len(refs)), len(refs))
                 logger.info("batch %d: %d new inputs, %d unchanged", n, len(rows), plan.unchanged)
+            parts = [f"{n:05d}" for n in range(len(list(batched(refs, batch_size))))]
+            learned = learn_repeated_lines(warehouse_dir, result.run_id, parts, learn_min_articles, not reprocess)
+            result.stats.removed_by_category["repeated"] += sum(learned.values())
+            result.quality.removed_by_rule.update(learned)
+            result.quality.removed_by_category["repeated"] += sum(learned.values())
             result.quality.add(
                 validate_run(
                     warehouse_dir, result.run_id, _summary(result), thresholds, result.stats.articles, result.inputs_new

@@ -138,10 +138,11 @@ def validate_run(
 ) -> QualityTally:
     """Run-level checks: the inputs ledger of the whole run, and the run's summary figures."""
     staging = warehouse.staging_dir(root, run_id)
-    frames = {"inputs": _frame(warehouse.read_run_table(staging, run_id, "inputs"))}
+    frames = {t: _frame(warehouse.read_run_table(staging, run_id, t)) for t in ("inputs", "line_stats")}
     summary_frame = _frame(pa.Table.from_pylist([summary]))
     frames["summary"] = summary_frame
-    wanted = checks.schema_checks("inputs") + [c for c in checks.other_checks() if c.table == "inputs"]
+    wanted = checks.schema_checks("inputs") + checks.schema_checks("line_stats")
+    wanted += [c for c in checks.other_checks() if c.table == "inputs"]
     wanted += checks.summary_checks(limits, articles, inputs)
     result = validation.validate(root, f"{run_id}-run", frames, wanted)
     tally = QualityTally()

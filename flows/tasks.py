@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from berita.expectations.checks import Thresholds
-from berita.flows import faults, quality, reporting, sources, validation, warehouse
+from berita.flows import faults, learning, quality, reporting, sources, validation, warehouse
 from berita.flows.plan import Fingerprint, KnownInputs
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.records import Article, Quarantined
@@ -145,3 +145,11 @@ def write_report(warehouse_dir: str, result: Any, status: str, started: datetime
     path = reporting.write_report(root, data)
     reporting.publish_artifacts(data, path)
     return str(path)
+
+
+@io_task("learn-repeated-lines")
+def learn_repeated_lines(
+    warehouse_dir: str, run_id: str, parts: list[str], min_articles: int, use_history: bool
+) -> Counter[str]:
+    """Remove lines the run's outlets repeat across many articles; stage the run's line_stats."""
+    return learning.learn_and_apply(Path(warehouse_dir), run_id, parts, min_articles, use_history)

@@ -86,21 +86,39 @@ def test_served_deployment_runs_on_a_real_server(prefect_server: str, tmp_path: 
         cwd=tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )  # fmt: skip
     client = httpx.Client(base_url=prefect_server, timeout=30)
+
+    def api(method: str, path: str, **kwargs: object) -> dict[str, object] | list[dict[str, object]]:
+        """The server's JSON answer; transient errors (SQLite busy under load) are retried."""
+        for _ in range(10):
+            response = client.request(method, path, **kwargs)  # type: ignore[arg-type]
+            if response.status_code < 500:
+                response.raise_for_status()
+                return response.json()  # type: ignore[no-any-return]
+            time.sleep(1)
+        raise AssertionError(f"{method} {path}: {response.status_code} {response.text[:500]}")
+
     try:
 
         def deployment_id() -> str | None:
             assert serve.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
-            found = client.post("/deployments/filter", json={}).json()
-            return next((d["id"] for d in found if d["name"] == "berita"), None)
+            found = api("POST", "/deployments/filter", json={})
+            assert isinstance(found, list)
+            return next((str(d["id"]) for d in found if d["name"] == "berita"), None)
 
         deployment = _wait_for(deployment_id, 180, "the berita deployment")
-        schedules = client.get(f"/deployments/{deployment}").json()["schedules"]
-        assert [s["schedule"]["cron"] for s in schedules] == ["0 0 1 1 *"]
-        flow_run = client.post(f"/deployments/{deployment}/create_flow_run", json={}).json()["id"]
+        detail = api("GET", f"/deployments/{deployment}")
+        assert isinstance(detail, dict)
+        assert [s["schedule"]["cron"] for s in detail["schedules"]] == ["0 0 1 1 *"]  # type: ignore[attr-defined, index]
+        created = api("POST", f"/deployments/{deployment}/create_flow_run", json={})
+        assert isinstance(created, dict)
+        flow_run = created["id"]
 
         def finished() -> str | None:
-            state = client.get(f"/flow_runs/{flow_run}").json()["state"]
-            return state["type"] if state and state["type"] in ("COMPLETED", "FAILED", "CRASHED", "CANCELLED") else None
+            run = api("GET", f"/flow_runs/{flow_run}")
+            assert isinstance(run, dict)
+            state = run.get("state")
+            done = ("COMPLETED", "FAILED", "CRASHED", "CANCELLED")
+            return str(state["type"]) if isinstance(state, dict) and state["type"] in done else None
 
         assert _wait_for(finished, 300, "the flow run") == "COMPLETED", (tmp_path / "serve.log").read_text()[-3000:]
     finally:

@@ -96,6 +96,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("article_id", pa.string(), True, "The article this input became or duplicates (null if none)."),
         _RUN_ID,
     ),
+    "line_stats": (
+        Column("outlet", pa.string(), False, "Outlet whose articles contain the line."),
+        Column("line_hash", pa.string(), False, "Hash of the normalised line (case, digits, punctuation folded)."),
+        Column("articles", pa.int64(), False, "Articles of this run containing the line where it may be boilerplate."),
+        Column("example", pa.string(), False, "The line as printed in one of them."),
+        _RUN_ID,
+    ),
     "runs": (
         Column("started_at", UTC_TIMESTAMP, False, "When the run started (UTC)."),
         Column("finished_at", UTC_TIMESTAMP, False, "When the run published or failed (UTC)."),
@@ -117,7 +124,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
 
 # Tables a run fills from its inputs (replaced whole by --reprocess); `runs` is history and
 # only ever grows. `runs` is published last, so a run's row appears only after its data.
-DATA_TABLES = ("articles", "paragraphs", "related_links", "removed_lines", "quarantine", "inputs")
+DATA_TABLES = ("articles", "paragraphs", "related_links", "removed_lines", "quarantine", "inputs", "line_stats")
 
 
 def arrow_schema(table: str, *, with_partition: bool = True) -> pa.Schema:

@@ -26,6 +26,7 @@ CATEGORIES = (
     "comment",  # comment-section notices
     "byline",  # editor codes and similar credits that are not metadata we keep
     "metadata",  # lines lifted into article columns (title, date, dateline, section, authors...)
+    "repeated",  # lines an outlet repeats across many articles (learned, rule id repeated.<outlet>)
 )
 
 

@@ -1,0 +1,137 @@
+"""Learning repeated boilerplate at the end of a run, over the run's staged articles."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pyarrow as pa
+from berita.flows import warehouse
+from berita.transforms import repeated, shapes
+from berita.transforms.tables import rows_to_table
+
+BODY_KINDS = ("body", "subheading")
+
+
+def _article_candidates(articles: pa.Table, paragraphs: pa.Table) -> dict[str, tuple[str, list[repeated.Candidate]]]:
+    """article_id -> (outlet, candidates), for articles with a known outlet."""
+    outlet_of = {
+        a: o for a, o in zip(articles["article_id"].to_pylist(), articles["outlet"].to_pylist(), strict=True) if o
+    }
+    texts: dict[str, list[tuple[int, str, str]]] = {}
+    for row in paragraphs.select(["article_id", "seq", "kind", "text"]).to_pylist():
+        if row["article_id"] in outlet_of and row["kind"] in BODY_KINDS:
+            texts.setdefault(row["article_id"], []).append((row["seq"], row["kind"], row["text"]))
+    return {a: (outlet_of[a], repeated.candidates(a, sorted(ps))) for a, ps in texts.items()}
+
+
+def _previous_counts(root: Path) -> Counter[tuple[str, str]]:
+    stats = warehouse.read_table(root, "line_stats", ["outlet", "line_hash", "articles"])
+    counts: Counter[tuple[str, str]] = Counter()
+    for outlet, digest, n in zip(*(stats.column(i).to_pylist() for i in range(3)), strict=True):
+        counts[(outlet, digest)] += n
+    return counts
+
+
+def learn_and_apply(root: Path, run_id: str, parts: list[str], min_articles: int, use_history: bool) -> Counter[str]:
+    """Count candidate lines in this run (plus earlier runs unless ``use_history`` is False), remove
+    the learned ones from the staged batches, and stage this run's line_stats. Returns removals
+    per rule id."""
+    staging = warehouse.staging_dir(root, run_id)
+    counts = _previous_counts(root) if use_history else Counter()
+    this_run: Counter[tuple[str, str]] = Counter()
+    examples: dict[tuple[str, str], str] = {}
+    for part in parts:
+        articles = warehouse.read_part(staging, run_id, "articles", part)
+        paragraphs = warehouse.read_part(staging, run_id, "paragraphs", part)
+        text_of = {
+            (r["article_id"], r["seq"]): r["text"] for r in paragraphs.select(["article_id", "seq", "text"]).to_pylist()
+        }
+        for outlet, found in _article_candidates(articles, paragraphs).values():
+            for c in {c.hash: c for c in found}.values():  # an article counts once per line
+                this_run[(outlet, c.hash)] += 1
+                examples.setdefault((outlet, c.hash), text_of[(c.article_id, c.seq)])
+    counts.update(this_run)
+    learned = (
+        repeated.learned_boilerplate(((o, h, n) for (o, h), n in counts.items()), min_articles) if min_articles else {}
+    )
+    removed: Counter[str] = Counter()
+    if learned:
+        for part in parts:
+            removed.update(_apply(staging, run_id, part, learned))
+    rows = [
+        {"outlet": o, "line_hash": h, "articles": n, "example": examples[(o, h)]}
+        for (o, h), n in sorted(this_run.items())
+    ]
+    warehouse.write_part(staging, run_id, "line_stats", "00000", rows_to_table("line_stats", rows))
+    return removed
+
+
+def _apply(staging: Path, run_id: str, part: str, learned: dict[str, set[str]]) -> Counter[str]:
+    """Remove learned lines from one staged batch; bodies and word counts are rebuilt."""
+    articles = warehouse.read_part(staging, run_id, "articles", part)
+    paragraphs = warehouse.read_part(staging, run_id, "paragraphs", part)
+    drop: dict[str, set[int]] = {}
+    for article_id, (outlet, found) in _article_candidates(articles, paragraphs).items():
+        seqs = {c.seq for c in found if c.hash in learned.get(outlet, set())}
+        if seqs:
+            drop[article_id] = seqs
+    if not drop:
+        return Counter()
+    outlet_of = dict(zip(articles["article_id"].to_pylist(), articles["outlet"].to_pylist(), strict=True))
+    kept_rows, removed_rows = [], []
+    by_article: dict[str, list[dict[str, object]]] = {}
+    for row in paragraphs.to_pylist():
+        by_article.setdefault(row["article_id"], []).append(row)
+    for article_id, rows in by_article.items():
+        seqs = drop.get(article_id, set())
+        body_left = [r for r in rows if r["kind"] in BODY_KINDS and r["seq"] not in seqs]
+        if seqs and not body_left:
+            seqs = set()  # never empty a body: then the lines are probably the article itself
+            drop.pop(article_id, None)
+        for r in rows:
+            if r["seq"] in seqs:
+                rule = repeated.rule_id(outlet_of[article_id])
+                removed_rows.append(
+                    {
+                        "article_id": article_id,
+                        "line_no": r["line_no"],
+                        "text": r["text"],
+                        "rule": rule,
+                        "category": "repeated",
+                    }
+                )
+            else:
+                kept_rows.append(r)
+    _renumber(kept_rows)
+    new_paragraphs = rows_to_table("paragraphs", kept_rows)
+    body_parts: dict[str, list[str]] = {}
+    for r in kept_rows:
+        if r["kind"] in BODY_KINDS:
+            body_parts.setdefault(str(r["article_id"]), []).append(str(r["text"]))
+    bodies = {article_id: "\n\n".join(parts) for article_id, parts in body_parts.items()}
+    updated = articles.to_pylist()
+    for a in updated:
+        if a["article_id"] in drop:
+            a["body"] = bodies[a["article_id"]]
+            a["word_count"] = shapes.word_count(a["body"])
+    warehouse.replace_part(staging, run_id, "articles", part, rows_to_table("articles", updated))
+    warehouse.replace_part(staging, run_id, "paragraphs", part, new_paragraphs)
+    existing = warehouse.read_part(staging, run_id, "removed_lines", part)
+    warehouse.replace_part(
+        staging,
+        run_id,
+        "removed_lines",
+        part,
+        pa.concat_tables([existing, rows_to_table("removed_lines", removed_rows)]),
+    )
+    return Counter(str(r["rule"]) for r in removed_rows)
+
+
+def _renumber(rows: list[dict[str, object]]) -> None:
+    """Paragraph seq stays 0-based and gapless within each article after removals."""
+    next_seq: Counter[str] = Counter()
+    for r in rows:
+        article = str(r["article_id"])
+        r["seq"] = next_seq[article]
+        next_seq[article] += 1
