@@ -58,8 +58,14 @@ def _run(args: argparse.Namespace) -> int:
                 )  # fmt: skip
         except WarehouseLocked as exc:
             raise WarehouseBusy(str(exc)) from exc
-        except (sources.InputError, runtime.PrefectServerError, OSError) as exc:
+        except (sources.InputError, runtime.PrefectServerError) as exc:
             raise UserError(str(exc)) from exc
+        except OSError as exc:
+            where = exc.filename or settings.warehouse_dir
+            raise UserError(
+                f"cannot write {where}: {exc.strerror or exc}; the warehouse is as it was before this run "
+                "(free some space, fix the permissions, or choose another --warehouse)"
+            ) from exc
     _print_summary(result, settings.warehouse_dir, time.perf_counter() - started)
     return 0
 

@@ -17,6 +17,7 @@ from berita.flows.plan import BatchPlan, KnownInputs, plan_batch
 from berita.flows.quality import QualityTally
 from berita.flows.tasks import (
     BatchStats,
+    check_accounting,
     clean_batch,
     discover_inputs,
     fingerprint_batch,
@@ -145,12 +146,12 @@ def clean_news(
         try:
             for n, batch in enumerate(batched(refs, batch_size)):
                 plan = plan_batch(fingerprint_batch(input_dir, batch, options.max_input_bytes), known, pending)
-                stats = clean_batch(input_dir, [f.ref for f in plan.to_clean], staging, f"{n:05d}", options)
+                # Unreadable inputs go through too: the batch records why, in the quarantine table.
+                refs_to_clean = [f.ref for f in plan.to_clean + plan.unreadable]
+                stats = clean_batch(input_dir, refs_to_clean, staging, f"{n:05d}", options)
                 tally = validate_batch(warehouse_dir, result.run_id, f"{n:05d}", started, thresholds)
                 _apply_quality(stats, tally)
                 result.quality.add(tally)
-                stats.quarantined += len(plan.unreadable)
-                stats.quarantine_reasons += [(f.source_uri, "read", "cannot read it") for f in plan.unreadable]
                 rows = _ledger_rows(plan, stats, known)
                 stage_ledger(staging, result.run_id, f"{n:05d}", rows)
                 result.stats.add(stats)
@@ -163,6 +164,9 @@ def clean_news(
             result.stats.removed_by_category["repeated"] += sum(learned.values())
             result.quality.removed_by_rule.update(learned)
             result.quality.removed_by_category["repeated"] += sum(learned.values())
+            check_accounting(
+                warehouse_dir, result.run_id, result.inputs_new, result.stats.articles, result.stats.quarantined
+            )
             result.quality.add(
                 validate_run(
                     warehouse_dir, result.run_id, _summary(result), thresholds, result.stats.articles, result.inputs_new

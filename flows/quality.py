@@ -152,6 +152,33 @@ def validate_run(
     return tally
 
 
+class AccountingError(RuntimeError):
+    """A run's inputs do not add up: something was lost or written twice. The run publishes nothing."""
+
+
+def check_accounting(root: Path, run_id: str, inputs_new: int, articles: int, quarantined: int) -> None:
+    """Every new input of the run is in exactly one place: an article, a duplicate reference, or a
+    quarantine row; and the staged tables hold exactly the counted rows."""
+    staging = warehouse.staging_dir(root, run_id)
+    ledger = warehouse.read_run_table(staging, run_id, "inputs")
+    outcomes = Counter(ledger["outcome"].to_pylist())
+    staged_articles = warehouse.read_run_table(staging, run_id, "articles").num_rows
+    staged_quarantine = warehouse.read_run_table(staging, run_id, "quarantine").num_rows
+    problems = []
+    if ledger.num_rows != inputs_new:
+        problems.append(f"{ledger.num_rows} ledger rows for {inputs_new} new inputs")
+    if outcomes["article"] != articles or staged_articles != articles:
+        problems.append(f"{articles} articles counted, {outcomes['article']} in the ledger, {staged_articles} staged")
+    if outcomes["quarantined"] != quarantined or staged_quarantine != quarantined:
+        problems.append(
+            f"{quarantined} quarantined, {outcomes['quarantined']} in the ledger, {staged_quarantine} staged"
+        )
+    if sum(outcomes.values()) != outcomes["article"] + outcomes["duplicate"] + outcomes["quarantined"]:
+        problems.append(f"unknown outcomes {sorted(set(outcomes) - {'article', 'duplicate', 'quarantined'})}")
+    if problems:
+        raise AccountingError("the run's inputs do not add up, so it publishes nothing: " + "; ".join(problems))
+
+
 def _describe(failures: list[validation.CheckResult]) -> str:
     parts = [
         f"{f.name} ({f.expectation}, {f.unexpected} unexpected{f', observed {f.observed}' if f.observed else ''})"

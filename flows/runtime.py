@@ -10,6 +10,7 @@ process imports pyarrow, reads inputs and cleans.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -48,6 +49,8 @@ def configure_prefect(settings: Settings, env: MutableMapping[str, str] | None =
         # Prefect's own log lines would only repeat them. -v shows everything.
         env.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
         env.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "WARNING")
+        # Great Expectations logs its own tracebacks (e.g. when Data Docs cannot be written).
+        logging.getLogger("great_expectations").setLevel(logging.CRITICAL)
     return home
 
 

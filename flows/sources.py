@@ -58,11 +58,14 @@ class RawInput:
 
 
 def _files(root: Path) -> Iterator[str]:
+    """Regular files, and dangling links (a file that vanished: an input to account for). FIFOs
+    and devices are not documents, and reading a FIFO would block, so they are left out."""
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            if not name.startswith("."):
-                yield (Path(folder) / name).relative_to(root).as_posix()
+            path = Path(folder) / name
+            if not name.startswith(".") and (path.is_file() or (path.is_symlink() and not path.exists())):
+                yield path.relative_to(root).as_posix()
 
 
 def _jsonl_offsets(path: Path) -> Iterator[int]:

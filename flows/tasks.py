@@ -15,7 +15,7 @@ from berita.flows.plan import Fingerprint, KnownInputs
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.records import Article, Quarantined
 from berita.transforms.tables import rows_to_table, to_tables
-from prefect import Task, task
+from prefect import Task, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 P = ParamSpec("P")
@@ -76,7 +76,12 @@ def fingerprint_batch(input_dir: str, refs: list[sources.InputRef], max_bytes: i
 def _clean(raw: sources.RawInput, options: CleanOptions) -> Article | Quarantined:
     if raw.data is None:
         return Quarantined(raw.source_uri, "read", raw.error or "cannot read it", options.run_id)
-    return clean_document(raw.data, raw.source_uri, options, kind=raw.kind, url=raw.url)
+    try:
+        return clean_document(raw.data, raw.source_uri, options, kind=raw.kind, url=raw.url)
+    except Exception as exc:
+        get_run_logger().warning("cleaning %s failed", raw.source_uri, exc_info=True)
+        reason = f"berita failed on this input ({type(exc).__name__}: {exc}); please report it with the file"
+        return Quarantined(raw.source_uri, "clean", reason[:500], options.run_id)
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
@@ -153,3 +158,9 @@ def learn_repeated_lines(
 ) -> Counter[str]:
     """Remove lines the run's outlets repeat across many articles; stage the run's line_stats."""
     return learning.learn_and_apply(Path(warehouse_dir), run_id, parts, min_articles, use_history)
+
+
+@task(name="check-accounting", cache_policy=NO_CACHE)
+def check_accounting(warehouse_dir: str, run_id: str, inputs_new: int, articles: int, quarantined: int) -> None:
+    """Every new input is an article, a duplicate reference or a quarantine row; counts match."""
+    quality.check_accounting(Path(warehouse_dir), run_id, inputs_new, articles, quarantined)

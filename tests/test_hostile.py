@@ -1,0 +1,190 @@
+"""Bad input never stops a run and nothing is lost (issue 7's hostile-input suite)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.dataset as ds
+import pyarrow.parquet as pq
+import pytest
+from berita.flows import sources
+
+from tests.conftest import REPO
+from tests.test_crash_safety import snapshot
+from tests.test_flow import assert_every_input_accounted_for
+
+SEEDS = sorted((REPO / "seeds").glob("*.txt"))
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde"
+
+
+def _hostile_inputs(folder: Path) -> dict[str, str]:
+    """Write every hostile input of the suite; returns name -> what must happen to it."""
+    seed = SEEDS[1].read_bytes()
+    files = {
+        "empty.txt": (b"", "quarantined"),
+        "blank.txt": (b"  \n\t\n   \r\n", "quarantined"),
+        "only boilerplate.txt": (
+            b"Advertisement\n\nBaca Juga: Harga Cabai\n\n2 dari 2 halaman\n\nSukses\n",
+            "quarantined",
+        ),
+        "image.txt": (PNG, "quarantined"),
+        "archive.txt": (gzip.compress(b"berita " * 100), "quarantined"),
+        "random.txt": (random.Random(7).randbytes(4096), "quarantined"),
+        "nul inside.txt": (seed[:300] + b"\x00\x00" + seed[300:], "quarantined"),
+        # Junk bytes decode as "ÿþÃ"; dropping them silently would also drop real cp1252 letters
+        # in mixed documents, so the mojibake check sets the article aside instead.
+        "bad utf8 inside.txt": (seed[:900] + b"\xff\xfe\xc3" + seed[900:], "quarantined"),
+        "huge one line.txt": (b"kata " * 10_500_000, "quarantined"),
+        "many short lines.txt": (b"Baris pendek sekali\n" * 200_000, "quarantined"),
+        "deep.html": (
+            b"<html><body>" + b"<div>" * 10_000 + b"<p>Isi</p>" + b"</div>" * 10_000 + b"</body></html>",
+            "quarantined",
+        ),
+        "scripts.html": (b"<html><body>" + b"<script>var a = 1;</script>" * 20_000 + b"</body></html>", "quarantined"),
+        "broken.html": (b"<html><body><p>Judul <b>tebal<p>kalimat tanpa penutup <div><span>lagi", "quarantined"),
+        "spaces & $(rm -rf) `x` ; 'q'.txt": (seed, "duplicate"),
+        "unicode \u00e9\u00e8 \u4e2d\u6587 \U0001f600.txt": (
+            SEEDS[2].read_bytes() + b"\nSalinan dengan nama unicode.\n",
+            "article",
+        ),
+        "notes.pdf": (b"%PDF-1.4 ...", "quarantined"),
+    }
+    for name, (data, _) in files.items():
+        (folder / name).write_bytes(data)
+    records = [
+        '{"url": "https://www.tempo.co/a", "text": "Judul Rusak\\n\\nJakarta - \\ud800 Kalimat dengan surrogate."}',
+        '{"url": "https://example.org/x", "html": 42}',
+        '{"url": "https://example.org/y"}',
+        "{broken json",
+        json.dumps({"url": "https://www.liputan6.com/global/read/2", "text": SEEDS[0].read_text(encoding="utf-8")}),
+    ]
+    (folder / "scrape.jsonl").write_text("\n".join(records) + "\n", encoding="utf-8")
+    pq.write_table(pa.table({"headline": ["x"], "body": ["y"]}), folder / "odd.parquet")
+    (folder / "loop").mkdir()
+    os.symlink("..", folder / "loop" / "back")  # a symlink loop: not followed
+    os.symlink(folder / "gone.txt", folder / "dangling.txt")  # a file that disappeared
+    return {name: outcome for name, (_, outcome) in files.items()}
+
+
+@pytest.mark.slow
+def test_hostile_inputs_are_set_aside_and_good_inputs_are_unaffected(prefect_harness: None, tmp_path: Path) -> None:
+    from berita.flows.clean_news import clean_news
+
+    clean_inputs, hostile_inputs = tmp_path / "clean", tmp_path / "hostile"
+    shutil.copytree(REPO / "seeds", clean_inputs)
+    shutil.copytree(REPO / "seeds", hostile_inputs)
+    expected = _hostile_inputs(hostile_inputs)
+    reference = clean_news(input_dir=str(clean_inputs), warehouse_dir=str(tmp_path / "reference"))
+    result = clean_news(input_dir=str(hostile_inputs), warehouse_dir=str(tmp_path / "warehouse"))
+    warehouse = tmp_path / "warehouse"
+    ledger = {r["source_uri"]: r for r in ds.dataset(warehouse / "inputs", partitioning="hive").to_table().to_pylist()}
+    for name, outcome in expected.items():
+        assert ledger[name]["outcome"] == outcome, (name, ledger[name])
+    quarantine = {
+        q["source_uri"]: q for q in ds.dataset(warehouse / "quarantine", partitioning="hive").to_table().to_pylist()
+    }
+    for name, outcome in expected.items():
+        if outcome == "quarantined":
+            assert quarantine[name]["reason"], name
+    assert "over the" in quarantine["huge one line.txt"]["reason"]
+    assert "binary" in quarantine["image.txt"]["reason"] or "binary" in quarantine["archive.txt"]["reason"]
+    assert "cannot read it" in quarantine["dangling.txt"]["reason"]
+    assert "no_mojibake" in quarantine["bad utf8 inside.txt"]["reason"]
+    assert "not valid JSON" in " ".join(q["reason"] for q in quarantine.values())
+
+    # The good inputs beside them come out exactly as in a run without the hostile ones.
+    def seeds(path: Path) -> list[tuple[object, object, object]]:
+        rows = ds.dataset(path / "articles", partitioning="hive").to_table().to_pylist()
+        return sorted(
+            (r["article_id"], r["title"], r["body"]) for r in rows if r["source_uri"] in {s.name for s in SEEDS}
+        )
+
+    assert seeds(warehouse) == seeds(tmp_path / "reference") and len(seeds(warehouse)) == 5
+    assert reference.stats.articles == 5
+    # Every input is accounted for, and the counts add up.
+    assert_every_input_accounted_for(warehouse)
+    assert result.inputs_seen == len(ledger)
+    assert (
+        result.stats.articles
+        + result.stats.quarantined
+        + sum(1 for r in ledger.values() if r["outcome"] == "duplicate")
+        == result.inputs_seen
+    )
+
+
+def test_a_file_that_disappears_between_discovery_and_reading(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("isi", encoding="utf-8")
+    refs = sources.discover(tmp_path)
+    (tmp_path / "a.txt").unlink()
+    (raw,) = sources.read_batch(tmp_path, refs, 1_000_000)
+    assert raw.data is None and raw.input_id is None and "cannot read it" in (raw.error or "")
+
+
+def _tmpfs(path: Path, size: str) -> None:
+    path.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
+    if done.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must be able to mount a tmpfs for this test: {done.stderr!r}")
+        pytest.skip("needs root to mount a tmpfs")
+
+
+def _berita(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BERITA_"))}
+    env["PREFECT_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "berita.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("trouble", ["read-only", "disk full"])
+def test_a_warehouse_that_cannot_be_written_fails_clearly_and_stays_as_it_was(trouble: str, tmp_path: Path) -> None:
+    home, inputs, mount = tmp_path / "prefect", tmp_path / "inputs", tmp_path / "mnt"
+    shutil.copytree(REPO / "seeds", inputs)
+    _tmpfs(mount, "64m")
+    try:
+        warehouse = mount / "warehouse"
+        first = _berita("run", "--input", str(inputs), "--warehouse", str(warehouse), home=home)
+        assert first.returncode == 0, first.stderr
+        before = snapshot(warehouse)
+        for i in range(40):  # new inputs: more than the disk can take
+            (inputs / f"more{i}.txt").write_bytes(
+                SEEDS[i % 5].read_bytes() + f"\n\nSalinan nomor {i}.\n".encode() * 300
+            )
+        if trouble == "read-only":
+            subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+        else:  # leave the disk just a little room, far less than the new inputs need
+            used_kib = int(subprocess.run(["du", "-sk", str(mount)], capture_output=True, text=True).stdout.split()[0])
+            subprocess.run(["mount", "-o", f"remount,size={used_kib + 256}k", str(mount)], check=True)
+        done = _berita("run", "--input", str(inputs), "--warehouse", str(warehouse), home=home)
+        assert done.returncode != 0
+        last_line = done.stderr.strip().splitlines()[-1]
+        assert "Traceback" not in done.stderr and last_line.startswith("berita: error:"), done.stderr[-1500:]
+        assert ("Read-only file system" in done.stderr) or ("No space left" in done.stderr), done.stderr
+        assert "as it was" in done.stderr
+        assert snapshot(warehouse) == before
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], capture_output=True)
+
+
+def test_the_accounting_check_refuses_a_run_whose_inputs_do_not_add_up(tmp_path: Path) -> None:
+    from berita.flows import warehouse
+    from berita.flows.quality import AccountingError, check_accounting
+    from berita.transforms.tables import rows_to_table
+
+    staging = warehouse.staging_dir(tmp_path, "r1")
+    ledger = [{"source_uri": "a.txt", "input_id": "x", "outcome": "article", "article_id": "x"}]
+    warehouse.write_part(staging, "r1", "inputs", "00000", rows_to_table("inputs", ledger))
+    with pytest.raises(AccountingError, match="1 ledger rows for 2 new inputs"):
+        check_accounting(tmp_path, "r1", inputs_new=2, articles=1, quarantined=0)
+    with pytest.raises(AccountingError, match="1 articles counted, 1 in the ledger, 0 staged"):
+        check_accounting(tmp_path, "r1", inputs_new=1, articles=1, quarantined=0)
