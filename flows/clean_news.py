@@ -108,7 +108,8 @@ def _runs_row(result: RunResult, started: datetime, status: str, message: str | 
     return {
         "started_at": started, "finished_at": datetime.now(UTC), "status": status,
         "inputs_seen": result.inputs_seen, "inputs_new": result.inputs_new, "articles_written": s.articles,
-        "quarantined": s.quarantined, "lines_removed": sum(s.removed_by_category.values()),
+        "quarantined": s.quarantined, "duplicates": result.inputs_new - s.articles - s.quarantined,
+        "unchanged": result.unchanged, "lines_removed": sum(s.removed_by_category.values()),
         "pipeline_version": berita.__version__, "mode": result.mode, "message": message,
         "report_path": result.report_path,
     }  # fmt: skip

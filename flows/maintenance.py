@@ -55,7 +55,8 @@ def compact(root: Path, run_id: str, keep_last: int = 0, wait_seconds: float = 0
             return result
         row = {
             "started_at": started, "finished_at": datetime.now(UTC), "status": "succeeded", "inputs_seen": 0,
-            "inputs_new": 0, "articles_written": 0, "quarantined": 0, "lines_removed": 0,
+            "inputs_new": 0, "articles_written": 0, "quarantined": 0, "duplicates": 0, "unchanged": 0,
+            "lines_removed": 0,
             "pipeline_version": berita.__version__, "mode": "compact",
             "message": f"merged {len(result.merged_runs)} runs: {', '.join(result.merged_runs)}", "report_path": None,
         }  # fmt: skip

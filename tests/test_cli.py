@@ -62,3 +62,8 @@ def test_evaluate_reports_the_seed_scores(tmp_path: Path) -> None:
     done = _berita("evaluate", "tests/golden/seeds.json", home=tmp_path)
     assert done.returncode == 0, done.stderr
     assert '"body_recall": 1.0' in done.stdout
+
+
+def test_debug_shows_the_traceback_of_an_expected_error(tmp_path: Path) -> None:
+    done = _berita("--debug", "run", "--input", str(tmp_path / "nope"), home=tmp_path)
+    assert done.returncode != 0 and "Traceback" in done.stderr and "UserError" in done.stderr

@@ -88,6 +88,8 @@ def test_incremental_runs_add_only_what_is_new(prefect_harness: None, inputs: Pa
 
     again = _run(inputs, warehouse)
     assert (again.inputs_seen, again.inputs_new, again.unchanged) == (3, 0, 3)
+    for run in _read(warehouse, "runs").to_pylist():  # the runs table adds up by itself
+        assert run["articles_written"] + run["quarantined"] + run["duplicates"] + run["unchanged"] == run["inputs_seen"]
     assert len(_read(warehouse, "articles")) == 3
 
     for seed in SEEDS[3:]:

@@ -74,50 +74,80 @@ def _hostile_inputs(folder: Path) -> dict[str, str]:
     return {name: outcome for name, (_, outcome) in files.items()}
 
 
-@pytest.mark.slow
-def test_hostile_inputs_are_set_aside_and_good_inputs_are_unaffected(prefect_harness: None, tmp_path: Path) -> None:
+HOSTILE_NAMES = [
+    "empty.txt", "blank.txt", "only boilerplate.txt", "image.txt", "archive.txt", "random.txt", "nul inside.txt",
+    "bad utf8 inside.txt", "huge one line.txt", "many short lines.txt", "deep.html", "scripts.html", "broken.html",
+    "spaces & $(rm -rf) `x` ; 'q'.txt", "unicode \u00e9\u00e8 \u4e2d\u6587 \U0001f600.txt", "notes.pdf",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def hostile_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """One run over the seeds plus every hostile input, and a reference run over the seeds alone."""
     from berita.flows.clean_news import clean_news
 
-    clean_inputs, hostile_inputs = tmp_path / "clean", tmp_path / "hostile"
+    tmp = tmp_path_factory.mktemp("hostile")
+    clean_inputs, hostile_inputs = tmp / "clean", tmp / "hostile"
     shutil.copytree(REPO / "seeds", clean_inputs)
     shutil.copytree(REPO / "seeds", hostile_inputs)
     expected = _hostile_inputs(hostile_inputs)
-    reference = clean_news(input_dir=str(clean_inputs), warehouse_dir=str(tmp_path / "reference"))
-    result = clean_news(input_dir=str(hostile_inputs), warehouse_dir=str(tmp_path / "warehouse"))
-    warehouse = tmp_path / "warehouse"
-    ledger = {r["source_uri"]: r for r in ds.dataset(warehouse / "inputs", partitioning="hive").to_table().to_pylist()}
-    for name, outcome in expected.items():
-        assert ledger[name]["outcome"] == outcome, (name, ledger[name])
-    quarantine = {
-        q["source_uri"]: q for q in ds.dataset(warehouse / "quarantine", partitioning="hive").to_table().to_pylist()
-    }
-    for name, outcome in expected.items():
-        if outcome == "quarantined":
-            assert quarantine[name]["reason"], name
-    assert "over the" in quarantine["huge one line.txt"]["reason"]
-    assert "binary" in quarantine["image.txt"]["reason"] or "binary" in quarantine["archive.txt"]["reason"]
-    assert "cannot read it" in quarantine["dangling.txt"]["reason"]
-    assert "no_mojibake" in quarantine["bad utf8 inside.txt"]["reason"]
-    assert "not valid JSON" in " ".join(q["reason"] for q in quarantine.values())
+    assert set(expected) == set(HOSTILE_NAMES), "every hostile input has its own test"
+    clean_news(input_dir=str(clean_inputs), warehouse_dir=str(tmp / "reference"))
+    result = clean_news(input_dir=str(hostile_inputs), warehouse_dir=str(tmp / "warehouse"))
+    return tmp, result, expected
 
-    # The good inputs beside them come out exactly as in a run without the hostile ones.
+
+def _table(path: Path, table: str) -> list[dict[str, object]]:
+    return ds.dataset(path / table, partitioning="hive").to_table().to_pylist()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_each_hostile_input_is_handled(hostile_run, name: str) -> None:  # type: ignore[no-untyped-def]
+    tmp, _, expected = hostile_run
+    ledger = {r["source_uri"]: r for r in _table(tmp / "warehouse", "inputs")}
+    assert ledger[name]["outcome"] == expected[name], ledger[name]
+    if expected[name] == "quarantined":
+        quarantine = {q["source_uri"]: q for q in _table(tmp / "warehouse", "quarantine")}
+        assert quarantine[name]["reason"], name
+
+
+@pytest.mark.slow
+def test_the_reasons_say_what_happened(hostile_run) -> None:  # type: ignore[no-untyped-def]
+    tmp, _, _ = hostile_run
+    quarantine = {q["source_uri"]: str(q["reason"]) for q in _table(tmp / "warehouse", "quarantine")}
+    assert "over the" in quarantine["huge one line.txt"]
+    assert "binary" in quarantine["image.txt"] or "binary" in quarantine["archive.txt"]
+    assert "cannot read it" in quarantine["dangling.txt"]
+    assert "no_mojibake" in quarantine["bad utf8 inside.txt"]
+    assert "index page" in quarantine["many short lines.txt"]
+    assert any("not valid JSON" in r for r in quarantine.values())
+    assert any("neither text nor html" in r for r in quarantine.values())
+    assert "not a readable PARQUET file" in quarantine["odd.parquet"]
+
+
+@pytest.mark.slow
+def test_good_inputs_beside_them_are_unaffected(hostile_run) -> None:  # type: ignore[no-untyped-def]
+    tmp, _, _ = hostile_run
+    names = {s.name for s in SEEDS}
+
     def seeds(path: Path) -> list[tuple[object, object, object]]:
-        rows = ds.dataset(path / "articles", partitioning="hive").to_table().to_pylist()
         return sorted(
-            (r["article_id"], r["title"], r["body"]) for r in rows if r["source_uri"] in {s.name for s in SEEDS}
+            (r["article_id"], r["title"], r["body"]) for r in _table(path, "articles") if r["source_uri"] in names
         )
 
-    assert seeds(warehouse) == seeds(tmp_path / "reference") and len(seeds(warehouse)) == 5
-    assert reference.stats.articles == 5
-    # Every input is accounted for, and the counts add up.
+    assert seeds(tmp / "warehouse") == seeds(tmp / "reference") and len(seeds(tmp / "warehouse")) == 5
+
+
+@pytest.mark.slow
+def test_every_input_of_the_hostile_run_is_accounted_for(hostile_run) -> None:  # type: ignore[no-untyped-def]
+    tmp, result, _ = hostile_run
+    warehouse = tmp / "warehouse"
     assert_every_input_accounted_for(warehouse)
+    ledger = _table(warehouse, "inputs")
     assert result.inputs_seen == len(ledger)
-    assert (
-        result.stats.articles
-        + result.stats.quarantined
-        + sum(1 for r in ledger.values() if r["outcome"] == "duplicate")
-        == result.inputs_seen
-    )
+    (run,) = _table(warehouse, "runs")
+    assert run["articles_written"] + run["quarantined"] + run["duplicates"] + run["unchanged"] == run["inputs_seen"]
 
 
 def test_a_file_that_disappears_between_discovery_and_reading(tmp_path: Path) -> None:

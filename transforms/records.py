@@ -113,6 +113,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ),
         Column("articles_written", pa.int64(), False, "Rows the run added to articles."),
         Column("quarantined", pa.int64(), False, "Rows the run added to quarantine."),
+        Column("duplicates", pa.int64(), False, "New inputs with the same bytes as an article already known."),
+        Column("unchanged", pa.int64(), False, "Inputs earlier runs had taken in (same content, same name)."),
         Column("lines_removed", pa.int64(), False, "Rows the run added to removed_lines."),
         Column("pipeline_version", pa.string(), False, "berita version that ran."),
         Column("mode", pa.string(), False, "incremental, reprocess (replaced every table) or compact."),
