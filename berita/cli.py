@@ -43,10 +43,14 @@ def _run(args: argparse.Namespace) -> int:
         raise UserError(f"input folder {settings.input_dir} does not exist or is not a folder (pass --input DIR)")
     started = time.perf_counter()
     with _prefect_api(settings):
-        # Imported while the server boots: prefect, pyarrow and the transforms.
+        # Imported while the server boots on the other core: prefect, pyarrow, the transforms, and
+        # Great Expectations (about 3 s on its own), which validation needs later.
         from berita.flows import progress, runtime, sources
         from berita.flows.clean_news import clean_news
         from berita.flows.lock import WarehouseLocked
+        from berita.flows.validation import preload
+
+        preload()
 
         try:
             runtime.wait_for_api()

@@ -162,9 +162,10 @@ def clean_news(
                 logger.info("batch %d: %d new inputs, %d unchanged", n, len(rows), plan.unchanged)
             parts = [f"{n:05d}" for n in range(len(list(batched(refs, batch_size))))]
             learned = learn_repeated_lines(warehouse_dir, result.run_id, parts, learn_min_articles, not reprocess)
-            result.stats.removed_by_category["repeated"] += sum(learned.values())
-            result.quality.removed_by_rule.update(learned)
-            result.quality.removed_by_category["repeated"] += sum(learned.values())
+            if learned:
+                result.stats.removed_by_category["repeated"] += sum(learned.values())
+                result.quality.removed_by_rule.update(learned)
+                result.quality.removed_by_category["repeated"] += sum(learned.values())
             check_accounting(
                 warehouse_dir, result.run_id, result.inputs_new, result.stats.articles, result.stats.quarantined
             )

@@ -6,9 +6,6 @@ from dataclasses import dataclass, field
 
 from berita.flows.sources import InputRef
 
-# outcome -> is the input's content settled (not retried by later runs)?
-OUTCOMES = ("article", "duplicate", "quarantined")
-
 
 @dataclass(frozen=True)
 class Fingerprint:

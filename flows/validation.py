@@ -52,6 +52,12 @@ class Validation:
         return failed
 
 
+def preload() -> None:
+    """Import Great Expectations now (the CLI does this while Prefect's server starts)."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations  # noqa: F401 - imported for its side effect of being loaded
+
+
 @lru_cache(maxsize=4)
 def _context(gx_root: str) -> Any:
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")  # no network here; never phone home
