@@ -40,15 +40,15 @@ def compact(root: Path, run_id: str, keep_last: int = 0, wait_seconds: float = 0
         order = [r["run_id"] for r in runs.to_pylist() if r["mode"] != "compact"]
         kept = set(order[len(order) - keep_last :]) if keep_last > 0 else set()
         for table in DATA_TABLES:
-            parts = warehouse.partitions(root, table)
-            merge = [p for p in parts if p.name.removeprefix("run_id=") not in kept]
-            files = sum(len(list(p.glob("*.parquet"))) for p in merge)
-            result.files_before += sum(len(list(p.glob("*.parquet"))) for p in parts)
-            if files <= 1:
-                result.files_after += sum(len(list(p.glob("*.parquet"))) for p in parts)
+            files = {p: len(list(p.glob("*.parquet"))) for p in warehouse.partitions(root, table)}
+            merge = [p for p in files if p.name.removeprefix("run_id=") not in kept]
+            keep = [p for p in files if p not in merge]
+            result.files_before += sum(files.values())
+            if sum(files[p] for p in merge) <= 1:
+                result.files_after += sum(files.values())
                 continue
-            result.rows += warehouse.stage_compaction(root, run_id, table, merge, [p for p in parts if p not in merge])
-            result.files_after += 1 + sum(len(list(p.glob("*.parquet"))) for p in parts if p not in merge)
+            result.rows += warehouse.stage_compaction(root, run_id, table, merge, keep)
+            result.files_after += 1 + sum(files[p] for p in keep)
             result.merged_runs = sorted({*result.merged_runs, *(p.name.removeprefix("run_id=") for p in merge)})
         if not result.merged_runs:
             warehouse.discard(root, run_id)

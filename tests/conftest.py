@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +14,16 @@ import pytest
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "golden" / "seeds.json"
+
+
+def run_berita(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`berita ARGS` as a user runs it: a subprocess in the repository, with no PREFECT_* or
+    BERITA_* settings inherited from the test process, plus ``env``."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BERITA_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "berita.cli", *args], cwd=REPO, env={**clean, **(env or {})},
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
 
 
 def golden_cases() -> list[dict[str, Any]]:

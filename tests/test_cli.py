@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import run_berita
 
 
-def _berita(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env["XDG_STATE_HOME"] = str(home / "state")
-    return subprocess.run(
-        [sys.executable, "-m", "berita.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
-    )
+def _berita(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return run_berita(*args, env={"XDG_STATE_HOME": str(home / "state"), **env})
 
 
 @pytest.mark.slow
@@ -48,12 +42,7 @@ def test_missing_input_folder_is_one_clear_line_and_exit_2(tmp_path: Path) -> No
 
 
 def test_bad_environment_setting_is_one_clear_line(tmp_path: Path) -> None:
-    env_home = tmp_path
-    os.environ["BERITA_BATCH_SIZE"] = "many"
-    try:
-        done = _berita("run", "--warehouse", str(tmp_path / "w"), home=env_home)
-    finally:
-        del os.environ["BERITA_BATCH_SIZE"]
+    done = _berita("run", "--warehouse", str(tmp_path / "w"), home=tmp_path, BERITA_BATCH_SIZE="many")
     assert done.returncode == 2
     assert "BERITA_BATCH_SIZE must be a whole number" in done.stderr
 

@@ -17,20 +17,15 @@ from berita.flows.faults import POINTS
 from berita.flows.lock import LOCK_NAME, WarehouseLocked, warehouse_lock
 from berita.transforms.records import TABLES
 
-from tests.conftest import REPO
+from tests.conftest import REPO, run_berita
 
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 PRE_COMMIT = ("staged-batch", "before-commit")
 
 
 def _berita(*args: str, prefect_home: Path, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BERITA_"))}
-    env["PREFECT_HOME"] = str(prefect_home)
-    if crash_at:
-        env["BERITA_CRASH_AT"] = crash_at
-    return subprocess.run(
-        [sys.executable, "-m", "berita.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
-    )
+    env = {"PREFECT_HOME": str(prefect_home), **({"BERITA_CRASH_AT": crash_at} if crash_at else {})}
+    return run_berita(*args, env=env)
 
 
 def snapshot(warehouse: Path) -> dict[str, str]:

@@ -8,7 +8,6 @@ import os
 import random
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pyarrow as pa
@@ -17,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 from berita.flows import sources
 
-from tests.conftest import REPO
+from tests.conftest import REPO, run_berita
 from tests.test_crash_safety import snapshot
 from tests.test_flow import assert_every_input_accounted_for
 
@@ -168,11 +167,7 @@ def _tmpfs(path: Path, size: str) -> None:
 
 
 def _berita(*args: str, home: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BERITA_"))}
-    env["PREFECT_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "berita.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=600
-    )
+    return run_berita(*args, env={"PREFECT_HOME": str(home)})
 
 
 @pytest.mark.slow
