@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +14,7 @@ from typing import Any, TypeVar
 
 from berita.expectations.checks import Thresholds
 from berita.flows import progress, warehouse
+from berita.flows.dedupe import PartDuplicates
 from berita.flows.lock import warehouse_lock
 from berita.flows.plan import BatchPlan, KnownInputs, plan_batch
 from berita.flows.quality import QualityTally
@@ -19,9 +22,11 @@ from berita.flows.tasks import (
     BatchStats,
     check_accounting,
     clean_batch,
+    dedupe_batch,
     discover_inputs,
     fingerprint_batch,
     learn_repeated_lines,
+    load_duplicate_index,
     load_known_inputs,
     publish_run,
     recover_warehouse,
@@ -32,6 +37,7 @@ from berita.flows.tasks import (
 )
 from berita.transforms.article import CleanOptions
 from prefect import flow, get_run_logger
+from prefect.utilities.annotations import quote
 
 import berita
 
@@ -63,6 +69,15 @@ class RunResult:
     quality: QualityTally = field(default_factory=QualityTally)
     notes: list[str] = field(default_factory=list)
     report_path: str | None = None
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time by stage, for the summary
+
+    @contextmanager
+    def timed(self, stage: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - start
 
 
 def _ledger_rows(plan: BatchPlan, stats: BatchStats, known: KnownInputs) -> list[dict[str, Any]]:
@@ -76,6 +91,8 @@ def _ledger_rows(plan: BatchPlan, stats: BatchStats, known: KnownInputs) -> list
                 article = stats.article_of.get(fp.input_id, known.article_of.get(fp.input_id))
                 known.record(fp.input_id, fp.source_uri, article)
             outcome = fixed_outcome or ("article" if article else "quarantined")
+            if fixed_outcome is None and fp.input_id in stats.body_duplicates:
+                outcome = "duplicate"  # same cleaned body as an earlier article
             rows.append(
                 {"source_uri": fp.source_uri, "input_id": fp.input_id, "outcome": outcome, "article_id": article}
             )
@@ -91,6 +108,20 @@ def _apply_quality(stats: BatchStats, tally: QualityTally) -> None:
         stats.quarantine_reasons.append((source_uri, "validate", f"failed the check {check}"))
     # Removal counts of the articles that remain (the tally leaves out the quarantined ones).
     stats.removed_by_category = Counter(tally.removed_by_category)
+
+
+def _apply_duplicates(stats: BatchStats, tally: QualityTally, found: PartDuplicates) -> None:
+    """Inputs whose cleaned body repeats an earlier article become duplicate references to it."""
+    for article_id, twin in found.exact_of.items():
+        stats.article_of[article_id] = twin  # an article's id is its input's id
+        stats.body_duplicates.add(article_id)
+    stats.articles -= len(found.exact_of)
+    stats.duplicates += len(found.exact_of)
+    stats.near_duplicates += found.near
+    stats.removed_by_category.subtract(category for _, category in found.dropped_removals)
+    stats.removed_by_category += Counter()
+    tally.forget(found.dropped, found.dropped_removals)
+    tally.flag(found.newly_flagged)
 
 
 def _summary(result: RunResult) -> dict[str, float]:
@@ -145,38 +176,56 @@ def clean_news(
         result.inputs_seen, pending = len(refs), set[str]()
         progress.report(0, len(refs))
         try:
+            cleaned: list[tuple[str, BatchPlan, BatchStats]] = []
             for n, batch in enumerate(batched(refs, batch_size)):
-                plan = plan_batch(fingerprint_batch(input_dir, batch, options.max_input_bytes), known, pending)
+                part = f"{n:05d}"
+                with result.timed("fingerprint"):
+                    plan = plan_batch(fingerprint_batch(input_dir, batch, options.max_input_bytes), known, pending)
                 # Unreadable inputs go through too: the batch records why, in the quarantine table.
                 refs_to_clean = [f.ref for f in plan.to_clean + plan.unreadable]
-                stats = clean_batch(input_dir, refs_to_clean, staging, f"{n:05d}", options)
-                tally = validate_batch(warehouse_dir, result.run_id, f"{n:05d}", started, thresholds)
+                with result.timed("clean"):
+                    stats = clean_batch(input_dir, refs_to_clean, staging, part, options)
+                with result.timed("validate"):
+                    tally = validate_batch(warehouse_dir, result.run_id, part, started, thresholds)
                 _apply_quality(stats, tally)
                 result.quality.add(tally)
-                rows = _ledger_rows(plan, stats, known)
-                stage_ledger(staging, result.run_id, f"{n:05d}", rows)
-                result.stats.add(stats)
-                result.inputs_new += len(rows)
+                cleaned.append((part, plan, stats))
                 result.unchanged += plan.unchanged
                 progress.report(min((n + 1) * batch_size, len(refs)), len(refs))
-                logger.info("batch %d: %d new inputs, %d unchanged", n, len(rows), plan.unchanged)
-            parts = [f"{n:05d}" for n in range(len(list(batched(refs, batch_size))))]
-            learned = learn_repeated_lines(warehouse_dir, result.run_id, parts, learn_min_articles, not reprocess)
+                logger.info("batch %d: %d new inputs, %d unchanged", n, len(plan.to_clean), plan.unchanged)
+            parts = [part for part, _, _ in cleaned]
+            with result.timed("learn"):
+                learned = learn_repeated_lines(warehouse_dir, result.run_id, parts, learn_min_articles, not reprocess)
             if learned:
                 result.stats.removed_by_category["repeated"] += sum(learned.values())
                 result.quality.removed_by_rule.update(learned)
                 result.quality.removed_by_category["repeated"] += sum(learned.values())
-            check_accounting(
-                warehouse_dir, result.run_id, result.inputs_new, result.stats.articles, result.stats.quarantined
-            )
-            result.quality.add(
-                validate_run(
-                    warehouse_dir, result.run_id, _summary(result), thresholds, result.stats.articles, result.inputs_new
+            with result.timed("dedupe"):
+                index = load_duplicate_index(warehouse_dir, reprocess)
+            for part, plan, stats in cleaned:
+                with result.timed("dedupe"):
+                    found = dedupe_batch(warehouse_dir, result.run_id, part, quote(index))  # type: ignore[call-overload]
+                _apply_duplicates(stats, result.quality, found)
+                with result.timed("ledger"):
+                    rows = _ledger_rows(plan, stats, known)
+                    stage_ledger(staging, result.run_id, part, rows)
+                result.stats.add(stats)
+                result.inputs_new += len(rows)
+            with result.timed("validate"):
+                check_accounting(
+                    warehouse_dir, result.run_id, result.inputs_new, result.stats.articles, result.stats.quarantined
                 )
-            )
-            result.report_path = write_report(warehouse_dir, result, "succeeded", started, None)
+                result.quality.add(
+                    validate_run(
+                        warehouse_dir, result.run_id, _summary(result), thresholds, result.stats.articles,
+                        result.inputs_new,
+                    )
+                )  # fmt: skip
+            with result.timed("report"):
+                result.report_path = write_report(warehouse_dir, result, "succeeded", started, None)
             mode = "replace" if reprocess else "append"
-            publish_run(warehouse_dir, result.run_id, mode, _runs_row(result, started, "succeeded", None))
+            with result.timed("publish"):
+                publish_run(warehouse_dir, result.run_id, mode, _runs_row(result, started, "succeeded", None))
         except BaseException as exc:
             warehouse.discard(Path(warehouse_dir), result.run_id)
             _record_failure(warehouse_dir, result, started, exc)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 from berita.flows import warehouse
-from berita.transforms import repeated, shapes
+from berita.transforms import dedupe, repeated, shapes
 from berita.transforms.tables import rows_to_table
 
 BODY_KINDS = ("body", "subheading")
@@ -115,6 +115,7 @@ def _apply(staging: Path, run_id: str, part: str, learned: dict[str, set[str]]) 
         if a["article_id"] in drop:
             a["body"] = bodies[a["article_id"]]
             a["word_count"] = shapes.word_count(a["body"])
+            a["body_hash"] = dedupe.body_key(a["body"])
     warehouse.replace_part(staging, run_id, "articles", part, rows_to_table("articles", updated))
     warehouse.replace_part(staging, run_id, "paragraphs", part, new_paragraphs)
     existing = warehouse.read_part(staging, run_id, "removed_lines", part)

@@ -49,6 +49,25 @@ class QualityTally:
         self.removed_by_category.update(other.removed_by_category)
         self.flagged += other.flagged
 
+    def forget(self, articles: list[dict[str, Any]], removals: list[tuple[str, str]]) -> None:
+        """Take back articles (outlet, word_count, flags) that left after validation, and their removals."""
+        for a in articles:
+            entry = self.outlets.setdefault(a["outlet"] or "(unknown)", [0, 0, 0])
+            entry[0] -= 1
+            entry[1] -= a["word_count"]
+            entry[2] -= bool(a["flags"])
+            self.flagged -= bool(a["flags"])
+        self.removed_by_rule.subtract(rule for rule, _ in removals)
+        self.removed_by_category.subtract(category for _, category in removals)
+        self.removed_by_rule += Counter()  # drop the zero counts
+        self.removed_by_category += Counter()
+
+    def flag(self, outlets: list[str | None]) -> None:
+        """Count articles that gained their first flag after validation."""
+        for outlet in outlets:
+            self.outlets.setdefault(outlet or "(unknown)", [0, 0, 0])[2] += 1
+            self.flagged += 1
+
     def record(self, result: validation.Validation) -> None:
         for r in result.results:
             entry = self.checks.setdefault(

@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from berita.expectations.checks import Thresholds
-from berita.flows import faults, learning, quality, reporting, sources, validation, warehouse
+from berita.flows import dedupe, faults, learning, quality, reporting, sources, validation, warehouse
 from berita.flows.plan import Fingerprint, KnownInputs
 from berita.transforms.article import CleanOptions, clean_document
+from berita.transforms.dedupe import DuplicateIndex
 from berita.transforms.records import Article, Quarantined
 from berita.transforms.tables import rows_to_table, to_tables
 from prefect import Task, get_run_logger, task
@@ -33,7 +34,9 @@ class BatchStats:
 
     articles: int = 0
     quarantined: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # inputs whose cleaned body repeats an earlier article
+    near_duplicates: int = 0
+    body_duplicates: set[str] = field(default_factory=set)  # their input ids
     removed_by_category: Counter[str] = field(default_factory=Counter)
     quarantine_reasons: list[tuple[str, str, str]] = field(default_factory=list)
     article_of: dict[str, str | None] = field(default_factory=dict)  # input_id -> article_id or None
@@ -42,6 +45,8 @@ class BatchStats:
         self.articles += other.articles
         self.quarantined += other.quarantined
         self.duplicates += other.duplicates
+        self.near_duplicates += other.near_duplicates
+        self.body_duplicates |= other.body_duplicates
         self.removed_by_category.update(other.removed_by_category)
         self.quarantine_reasons.extend(other.quarantine_reasons)
         self.article_of.update(other.article_of)
@@ -150,6 +155,18 @@ def write_report(warehouse_dir: str, result: Any, status: str, started: datetime
     path = reporting.write_report(root, data)
     reporting.publish_artifacts(data, path)
     return str(path)
+
+
+@io_task("load-duplicate-index")
+def load_duplicate_index(warehouse_dir: str, reprocess: bool) -> DuplicateIndex:
+    """Published bodies' keys and MinHash signatures (none when reprocessing: every table is replaced)."""
+    return DuplicateIndex() if reprocess else dedupe.load_index(Path(warehouse_dir))
+
+
+@task(name="dedupe-batch", cache_policy=NO_CACHE)
+def dedupe_batch(warehouse_dir: str, run_id: str, part: str, index: DuplicateIndex) -> dedupe.PartDuplicates:
+    """Drop exact body twins from one staged batch and flag near twins (the index grows as it goes)."""
+    return dedupe.dedupe_part(Path(warehouse_dir), run_id, part, index)
 
 
 @io_task("learn-repeated-lines")

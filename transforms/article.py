@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from berita.transforms import html, parse, shapes
+from berita.transforms import dedupe, html, parse, shapes
 from berita.transforms.decode import DecodeError, decode_bytes
 from berita.transforms.language import detect_language
 from berita.transforms.records import Article, Quarantined
@@ -46,7 +46,11 @@ LISTING_MIN_HEADLINES = 5
 
 
 def _looks_like_listing(texts: list[str]) -> str | None:
-    sentences = sum(shapes.is_sentence_like(t) for t in texts)
+    sentences = 0
+    for t in texts:  # most inputs are articles: stop at the second sentence
+        sentences += shapes.is_sentence_like(t)
+        if sentences >= 2:
+            return None
     headlines = sum(shapes.is_headline_like(t) for t in texts)
     if sentences < 2 and headlines >= LISTING_MIN_HEADLINES:
         return f"looks like an index page or a list of headlines ({headlines} headline lines, {sentences} sentences)"
@@ -120,6 +124,7 @@ def clean_document(
         authors=page.authors or parsed.authors,
         wire_source=parsed.wire_source,
         body=body,
+        body_hash=dedupe.body_key(body),
         word_count=shapes.word_count(body),
         language=language,
         encoding=decoded.encoding,

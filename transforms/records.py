@@ -49,6 +49,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("authors", STRING_LIST, False, "Writers and reporters named in bylines (empty when none)."),
         Column("wire_source", pa.string(), True, "News agency credited as the source, e.g. Antara."),
         Column("body", pa.string(), False, "Body and subheading paragraphs, joined by a blank line."),
+        Column(
+            "body_hash", pa.string(), False, "Hash of the body with case, spacing and punctuation folded: equal bodies."
+        ),
+        Column(
+            "near_duplicate_of",
+            pa.string(),
+            True,
+            "Earlier article whose body this one nearly repeats (MinHash similarity >= 0.8), flag near_duplicate.",
+        ),
         Column("word_count", pa.int32(), False, "Number of whitespace-separated words in body."),
         Column("language", pa.string(), True, "ISO 639-1 code of the body's language (null when undecidable)."),
         Column("encoding", pa.string(), False, "Encoding the raw bytes were decoded with."),
@@ -92,7 +101,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "inputs": (
         Column("source_uri", pa.string(), False, "Input path relative to the input root, or its URL."),
         Column("input_id", pa.string(), True, "Hash of the input's bytes (null when they could not be read)."),
-        Column("outcome", pa.string(), False, "article, duplicate (same bytes as an earlier input) or quarantined."),
+        Column(
+            "outcome",
+            pa.string(),
+            False,
+            "article, duplicate (same bytes or same cleaned body as an earlier article) or quarantined.",
+        ),
         Column("article_id", pa.string(), True, "The article this input became or duplicates (null if none)."),
         _RUN_ID,
     ),
@@ -101,6 +115,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("line_hash", pa.string(), False, "Hash of the normalised line (case, digits, punctuation folded)."),
         Column("articles", pa.int64(), False, "Articles of this run containing the line where it may be boilerplate."),
         Column("example", pa.string(), False, "The line as printed in one of them."),
+        _RUN_ID,
+    ),
+    "signatures": (
+        Column("article_id", pa.string(), False, "Article the signature belongs to."),
+        Column("body_hash", pa.string(), False, "The article's body_hash (exact-duplicate key)."),
+        Column(
+            "minhash", pa.binary(), True, "64 little-endian uint32 MinHash slots of the body (null: body too short)."
+        ),
         _RUN_ID,
     ),
     "runs": (
@@ -113,7 +135,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         ),
         Column("articles_written", pa.int64(), False, "Rows the run added to articles."),
         Column("quarantined", pa.int64(), False, "Rows the run added to quarantine."),
-        Column("duplicates", pa.int64(), False, "New inputs with the same bytes as an article already known."),
+        Column(
+            "duplicates", pa.int64(), False, "New inputs whose bytes or cleaned body repeat an article already known."
+        ),
         Column("unchanged", pa.int64(), False, "Inputs earlier runs had taken in (same content, same name)."),
         Column("lines_removed", pa.int64(), False, "Rows the run added to removed_lines."),
         Column("pipeline_version", pa.string(), False, "berita version that ran."),
@@ -126,7 +150,16 @@ TABLES: dict[str, tuple[Column, ...]] = {
 
 # Tables a run fills from its inputs (replaced whole by --reprocess); `runs` is history and
 # only ever grows. `runs` is published last, so a run's row appears only after its data.
-DATA_TABLES = ("articles", "paragraphs", "related_links", "removed_lines", "quarantine", "inputs", "line_stats")
+DATA_TABLES = (
+    "articles",
+    "paragraphs",
+    "related_links",
+    "removed_lines",
+    "quarantine",
+    "inputs",
+    "line_stats",
+    "signatures",
+)
 
 
 def arrow_schema(table: str, *, with_partition: bool = True) -> pa.Schema:
@@ -199,6 +232,7 @@ class Article:
     authors: list[str]
     wire_source: str | None
     body: str
+    body_hash: str
     word_count: int
     language: str | None
     encoding: str
@@ -206,6 +240,7 @@ class Article:
     flags: list[str]
     run_id: str
     pipeline_version: str
+    near_duplicate_of: str | None = None
     paragraphs: list[Paragraph] = field(default_factory=list)
     related_links: list[RelatedLink] = field(default_factory=list)
     removed_lines: list[RemovedLine] = field(default_factory=list)
