@@ -96,3 +96,23 @@ def test_rule_table_renders_every_rule() -> None:
     table = rule_table_markdown()
     for rule in RULES:
         assert f"`{rule.id}`" in table
+
+
+def test_tag_list_goes_and_a_sentence_after_it_stays() -> None:
+    rule = next(r for r in RULES if r.id == "ui.tag")
+    assert strip_boilerplate(rule.example.split("\n")).kept == []
+    body = "Tag nama itu ditulis dengan cat merah di dinding gedung sekolah."
+    stripped = strip_boilerplate(["Tags", "Bandung", "# harga cabai", body])
+    assert [line.text for line in stripped.kept] == [body]
+    assert [r.rule for r in stripped.removed] == ["ui.tags_header", "ui.tag", "ui.tag"]
+
+
+def test_next_page_teaser_goes_only_when_unfinished_and_last() -> None:
+    rule = next(r for r in RULES if r.id == "pagination.teaser")
+    stripped = strip_boilerplate(rule.example.split("\n"))
+    assert stripped.kept == [] and stripped.removed[-1].rule == "pagination.teaser"
+    finished = "Gubernur bank sentral itu mengatakan laju inflasi terkendali."
+    assert [x.text for x in strip_boilerplate(["Halaman Selanjutnya", finished]).kept] == [finished]
+    unfinished = "Gubernur bank sentral itu mengatakan, laju inflasi"
+    kept = strip_boilerplate(["Halaman Selanjutnya", unfinished, finished]).kept
+    assert [x.text for x in kept] == [unfinished, finished], "only the last line can be the next page's start"

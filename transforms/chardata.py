@@ -134,6 +134,10 @@ OUTLET_BRANDS: dict[str, str] = {
     "viva": "viva.co.id",
     "inews": "inews.id",
     "katadata": "katadata.co.id",
+    "pikiran rakyat": "pikiran-rakyat.com",
+    "sindonews": "sindonews.com",
+    "media indonesia": "mediaindonesia.com",
+    "republika": "republika.co.id",
 }
 
 # Desk names printed after an outlet's brand ("detikNews", "kumparanNEWS", "Okezone Bola").
@@ -168,6 +172,7 @@ WIRE_AGENCIES: dict[str, str] = {
 # A domain-like token as printed in datelines: "Liputan6.com", "TEMPO.CO", "REPUBLIKA.CO.ID".
 DOMAIN_TOKEN = r"[A-Za-z][A-Za-z0-9\-]*(?:\.[A-Za-z]{2,6}){1,2}"
 _BRAND_ALT = "|".join(sorted((re.escape(b) for b in OUTLET_BRANDS), key=len, reverse=True))
+DOMAIN_LINE = re.compile(rf"(?i:{DOMAIN_TOKEN})")
 OUTLET_TOKEN = rf"(?:{DOMAIN_TOKEN}|(?i:{_BRAND_ALT}))"
 CITY_TOKEN = r"[A-Z][A-Za-z'\.\-]+(?: [A-Z][A-Za-z'\.\-]+){0,2}"
 DATELINE_SEP = r"\s*(?:-{1,2}|\u2013|\u2014)\s*"
@@ -181,8 +186,8 @@ DATELINES = (
     re.compile(rf"^(?P<city>{CITY_TOKEN})\s*\((?P<outlet>{OUTLET_TOKEN})\){DATELINE_SEP}"),
     # "KONTAN.CO.ID - JAKARTA. " (kontan): outlet, then the city in capitals and a full stop
     re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}(?P<city>[A-Z]{{3,}}(?: [A-Z]{{3,}}){{0,2}})\.\s+(?=[A-Z])"),
-    # "ORBITINDONESIA.COM - ", "Suara.com - "
-    re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}"),
+    # "ORBITINDONESIA.COM - ", "Suara.com - ", and a brand alone: "VIVA – ", "PIKIRAN RAKYAT - "
+    re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}){DATELINE_SEP}"),
     # "JAKARTA. " (kontan) and "Jakarta - " (detik and many others): a known city only, because
     # "Korea Utara - Amerika Serikat menggelar ..." has the same shape (see KNOWN_CITIES)
     re.compile(r"^(?P<city>[A-Z]{3,}(?: [A-Z]{3,}){0,2})\.\s+(?=[A-Z])"),

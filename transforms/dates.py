@@ -10,6 +10,7 @@ from berita.transforms import chardata
 
 # Local time (WIB) is assumed when a time has no zone: Indonesian outlets print Jakarta time.
 DEFAULT_OFFSET_HOURS = 7
+_DIGIT = re.compile(r"\d")
 # A date line may carry a few words besides the date ("Kompas.com - ", "(last modified ... )").
 _MAX_EXTRA_WORDS = 4
 
@@ -93,7 +94,7 @@ def date_line(text: str) -> FoundDate | None:
     >>> date_line("Dialog itu digelar pada Selasa, 10 April 2018, di Moskow bersama para menteri.") is None
     True
     """
-    if len(text) > 120:
+    if len(text) > 120 or not _DIGIT.search(text):  # every date shape has digits
         return None
     dates = find_dates(text)
     if len(dates) != 1:
@@ -117,6 +118,9 @@ def weekday_dates(text: str) -> list[date]:
     [datetime.date(2024, 1, 16)]
     """
     out: list[date] = []
+    lowered = text.lower()
+    if not any(name in lowered for name in chardata.WEEKDAYS):  # a plain scan first: the regex is slow
+        return out
     for match in chardata.WEEKDAY_DATE.finditer(text):
         g = match.groupdict()
         try:

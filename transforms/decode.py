@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 
 # Byte-order marks, longest first so UTF-32 is not mistaken for UTF-16.
@@ -63,8 +64,11 @@ def _is_binary(text: str) -> bool:
     if "\x00" in text:
         return True
     sample = text[:20000]
-    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROL.findall(sample))
     return controls > 0.05 * max(len(sample), 1)
+
+
+_CONTROL = re.compile(r"[\x01-\x08\x0e-\x1f]")
 
 
 def _mostly_utf8(data: bytes) -> bool:

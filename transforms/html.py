@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+
+from berita.transforms import dates
 
 # JSON-LD types that describe an article.
 ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting"})
@@ -23,11 +26,26 @@ class PageMetadata:
 
 
 def _parse_iso(value: str) -> datetime | None:
+    """An ISO-like timestamp from page metadata, in UTC. Without a zone it is Jakarta time (as
+    outlets print it); a date alone is midnight UTC, as for text dates.
+
+    >>> _parse_iso("2024/05/20 09:14:00").isoformat(), _parse_iso("2023-12-18T10:52:00+07:00").isoformat()
+    ('2024-05-20T02:14:00+00:00', '2023-12-18T03:52:00+00:00')
+    >>> _parse_iso("2024-05-20").isoformat(), _parse_iso("kemarin")
+    ('2024-05-20T00:00:00+00:00', None)
+    """
+    text = _SLASHED_DATE.sub(r"\1-\2-\3", value.strip().replace("Z", "+00:00"))
     try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(text)
     except ValueError:
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else None
+    if parsed.tzinfo is None:
+        local = timezone(timedelta(hours=0 if len(text) <= 10 else dates.DEFAULT_OFFSET_HOURS))
+        parsed = parsed.replace(tzinfo=local)
+    return parsed.astimezone(UTC)
+
+
+_SLASHED_DATE = re.compile(r"^(\d{4})/(\d{2})/(\d{2})")
 
 
 def _names(value: Any) -> list[str]:

@@ -24,15 +24,17 @@ DATE_SLACK = timedelta(days=7)
 WIRE_LINE = re.compile(r"(?:sumber|source)\s*:\s*(?P<source>[^|:]{2,60})", re.IGNORECASE)
 BYLINE_FIELD = re.compile(
     r"(?P<role>(?:penulis|reporter|pewarta|wartawan|kontributor|oleh|writer|author|by|editor|redaktur|penyunting|"
-    r"fotografer|foto|videografer)(?:\s*&\s*\w+)?)\s*:?\s+(?P<names>[^|:]{2,80})",
+    r"fotografer|foto|videografer|rep|red)(?:\s*&\s*\w+)?)\s*:?\s+(?P<names>[^|:/]{2,80})",
     re.IGNORECASE,
 )
 # Names in a byline: capitalised words (initials allowed), separated by commas, "dan" or "&".
 _NAME = r"[A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*){0,4}"
 NAMES = re.compile(rf"{_NAME}(?:\s*(?:,|&|\bdan\b)\s*{_NAME}){{0,5}}")
 WRITER_ROLES = frozenset(
-    {"penulis", "reporter", "pewarta", "wartawan", "kontributor", "oleh", "writer", "author", "by"}
+    {"penulis", "reporter", "pewarta", "wartawan", "kontributor", "oleh", "writer", "author", "by", "rep"}
 )
+# Fields of one byline line: "Penulis: X | Editor: Y", and Republika's "Rep: X/ Red: Y".
+BYLINE_SPLIT = re.compile(r"\s*\|\s*|\s*/\s*(?=(?:red|editor|redaktur|foto)\b)", re.IGNORECASE)
 END_MARKER = re.compile(r"\s*(?:\*{3,}|\(\*{3,}\)|#{3,}|\u25a0|\u25aa)\s*$")
 
 
@@ -88,8 +90,17 @@ def outlet_signature(text: str) -> str | None:
 
     >>> outlet_signature("kumparanNEWS"), outlet_signature("detikFinance"), outlet_signature("Berita")
     ('kumparan.com', 'detik.com', None)
+    >>> outlet_signature("Okezone Bola"), outlet_signature("Katadata.co.id"), outlet_signature("Rp.5.000")
+    ('okezone.com', 'katadata.co.id', None)
     """
     word = text.strip().lower()
+    if word in chardata.OUTLET_BRANDS:  # "IDN Times", "Pars Today" on a line of their own
+        return chardata.OUTLET_BRANDS[word]
+    if chardata.DOMAIN_LINE.fullmatch(word):  # a masthead: "Katadata.co.id", "Merdeka.com"
+        return registered_domain(word)
+    brand, _, desk = word.rpartition(" ")
+    if brand in chardata.OUTLET_BRANDS and desk in chardata.DESK_SUFFIXES:  # "Okezone Bola"
+        return chardata.OUTLET_BRANDS[brand]
     if " " in word or not word.isalpha():
         return None
     for suffix in ("", *chardata.DESK_SUFFIXES):
@@ -202,9 +213,12 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
         elif _take_byline(line, out):
             pass
         elif (
-            out.title is None and out.section is None and shapes.word_count(text) <= 3 and shapes.is_headline_like(nxt)
+            out.title is None
+            and shapes.word_count(text) <= 3
+            and shapes.is_headline_like(nxt)
+            and (out.section is None or shapes.word_count(nxt) > shapes.word_count(text))
         ):
-            out.section = text
+            out.section = text  # a breadcrumb's last, most specific part wins
             out.lift(line, "meta.section")
         elif out.title is None and shapes.is_headline_like(text):
             out.title = text
@@ -265,7 +279,7 @@ def _take_byline(line: Line, out: Parsed) -> bool:
         out.lift(line, "meta.byline")
         return True
     out.pending_role = None
-    fields = [BYLINE_FIELD.fullmatch(part.strip(" .")) for part in text.split("|")]
+    fields = [BYLINE_FIELD.fullmatch(part.strip(" .")) for part in BYLINE_SPLIT.split(text)]
     if not fields or any(f is None or NAMES.fullmatch(f.group("names").strip()) is None for f in fields):
         return False
     for f in fields:
@@ -364,7 +378,7 @@ def _flags(out: Parsed, had_header: bool) -> None:
     if out.published is not None:
         latest = out.published.when.date() + DATE_SLACK
         texts = [p.text for p in out.paragraphs if p.kind != "caption"] + ([out.lede] if out.lede else [])
-        if any(day > latest for text in texts for day in dates.weekday_dates(text)):
+        if any(day > latest for day in dates.weekday_dates("\n".join(texts))):
             out.flags.append("date_inconsistent")
 
 

@@ -134,6 +134,7 @@ RULES: tuple[Rule, ...] = (
         "Baca buku itu, kata dia, maka Anda akan paham sejarah kota ini.",
         _line(
             _BULLET + r"(?:(?:baca|lihat|simak)(?:\s{1,3}(?:juga|pula|lainnya))?\s{0,3}[:\uff1a]"
+            r"|(?:pilihan\s{1,3}(?:editor|redaksi)|rekomendasi\s{1,3}(?:editor|redaksi))\s{0,3}[:\uff1a]"
             r"|(?:baca|lihat|simak)\s{1,3}(?:juga|pula)\s{0,3}[\-\u2013\u2014>]{1,2})\s*(?P<title>\S.{2,300})"
         ),
     ),
@@ -145,6 +146,20 @@ RULES: tuple[Rule, ...] = (
         "Polisi mengikuti jejak pelaku melalui percakapan WhatsApp yang ditemukan di ponsel korban.",
         _line(
             _BULLET + _CTA_VERBS + _MORE_WORDS.format(n=12) + r"\W{1,5}" + _CHANNELS + r"\b" + _WORDS_UP_TO.format(n=30)
+        ),
+    ),
+    Rule(
+        "promo.outlet_updates",
+        "promo",
+        "The outlet offering its updates: a call to action that ends by naming the outlet's domain.",
+        "Dapatkan update berita pilihan dan breaking news setiap hari dari Kompas.com.",
+        "Dapatkan bantuan hukum gratis di kantor lembaga itu, kata dia kepada wartawan di Jakarta.",
+        _line(
+            _BULLET
+            + _CTA_VERBS
+            + _MORE_WORDS.format(n=15)
+            + r"\s{1,3}(?:dari|di|hanya di|bersama|melalui|lewat)\s{1,3}"
+            + r"[A-Za-z][A-Za-z0-9\-]{0,40}(?:\.[A-Za-z]{2,6}){1,2}\W{0,3}"
         ),
     ),
     Rule(
@@ -174,6 +189,23 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "ui.tags_header",
+        "ui",
+        "Header of a tag list ('Tags', 'Topik'); the short tag lines after it go too "
+        "(see ui.tag; a sentence after it is body and stays).",
+        "Tags",
+        "Tag nama itu ditulis dengan cat merah di dinding gedung sekolah.",
+        _line(r"(?:tags?|tagar|topik|topics?|tag terkait|kata kunci|keywords?)\s{0,3}:?"),
+        starts_block=True,
+    ),
+    Rule(
+        "ui.tag",
+        "ui",
+        "A tag after a tag-list header: a few words, no sentence (applied by the stripper).",
+        "Tags\n\nBandung\n\nparkir",
+        "",
+    ),
+    Rule(
         "related.header",
         "related",
         "Header of a related-articles list; headline-like lines after it are taken as links "
@@ -183,7 +215,7 @@ RULES: tuple[Rule, ...] = (
         _line(
             r"(?:baca\s+(?:juga|pula)|berita\s+(?:terkait|lainnya|lain|populer|pilihan|terbaru|terpopuler)|"
             r"artikel\s+(?:terkait|lainnya|pilihan)|terpopuler|populer|terkini|rekomendasi(?:\s+untuk\s+(?:anda|kamu))?|"
-            r"pilihan\s+(?:editor|redaksi)|lihat\s+juga|simak\s+juga|topik\s+terkait|related(?:\s+(?:news|articles?))?|"
+            r"pilihan\s+(?:editor|redaksi)|lihat\s+juga|(?:artikel|berita)\s+(?:selanjutnya|berikutnya|sebelumnya)|simak\s+juga|topik\s+terkait|related(?:\s+(?:news|articles?))?|"
             r"read\s+more|more\s+stories|also\s+read)\s{0,3}:?"
         ),
         starts_block=True,
@@ -239,6 +271,7 @@ RULES: tuple[Rule, ...] = (
         _line(
             r"(?:.{0,300}\bkomentar\b.{0,300}\b(?:uu ite|sara|dihapus|tanggung jawab)\b.{0,200}"
             r"|(?:tulis|kirim|berikan|lihat|tampilkan|muat)\s+komentar\W{0,3}(?:\(\d{1,6}\))?"
+            r"|komentari\s+(?:artikel|berita|tulisan)(?:\s+ini)?\W{0,3}"
             r"|\d{1,6}\s+komentar)"
         ),
     ),
@@ -248,7 +281,25 @@ RULES: tuple[Rule, ...] = (
         "Editor's initials on their own line: '(nvc/ita)', '(ant/jpnn)', '(OL-11)'.",
         "(nvc/ita)",
         "(Dia datang terlambat karena macet.)",
-        re.compile(r"[\[(]\s{0,2}(?:[a-z]{1,5}(?:\s{0,2}/\s{0,2}[a-z]{1,6}){0,3}|[A-Z]{1,4}-\d{1,3})\s{0,2}[\])]\.?"),
+        re.compile(
+            r"[\[(]\s{0,2}(?:[a-z]{1,5}(?:\s{0,2}/\s{0,2}[a-z]{1,6}){0,3}|[A-Z]{2,5}(?:/[A-Z]{2,6}){0,3}"
+            r"|[A-Z]{1,4}-\d{1,3})\s{0,2}[\])]\.?"
+        ),
+    ),
+    Rule(
+        "byline.credit_header",
+        "byline",
+        "Header of a credits box ('Editorial Team', 'Tim Redaksi'); the names go as bylines.",
+        "Editorial Team",
+        "Tim redaksi itu bekerja hingga larut malam untuk menyelesaikan laporan khusus.",
+        _line(r"(?:editorial team|tim redaksi|tim editorial|redaksi|credits?)\s{0,3}:?"),
+    ),
+    Rule(
+        "pagination.teaser",
+        "pagination",
+        "The unfinished first line of the next page, printed after a next-page link at the end.",
+        "Halaman Selanjutnya\n\nGubernur bank sentral itu mengatakan, laju inflasi",
+        "",
     ),
     # --- Applied by the parser, which lifts these lines into article columns. ---
     Rule("meta.title", "metadata", "The headline, kept in articles.title.", "", ""),

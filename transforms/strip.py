@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from berita.transforms import shapes
@@ -127,6 +128,38 @@ def strip_boilerplate(lines: list[str]) -> Stripped:
         out.remove(line, rule)
         if rule.id == "related.baca_juga":
             out.link(match.group("title").strip())
+        elif rule.id == "ui.tags_header":
+            i = _take_tags(nonempty, i, out)
         elif rule.starts_block:
             i = _take_related_block(nonempty, i, out)
+        elif rule.id == "pagination.page_of" and _is_teaser(nonempty, i, line.text):
+            out.remove(nonempty[i], RULES_BY_ID["pagination.teaser"])  # the next page's first words
+            i += 1
     return out
+
+
+def _is_teaser(lines: list[Line], i: int, link: str) -> bool:
+    """Whether line ``i``, the last one, is the next page's first words after a next-page link
+    ("Halaman Selanjutnya" then an unfinished sentence)."""
+    if i != len(lines) - 1 or not _NEXT_PAGE.search(link):
+        return False
+    text = lines[i].text
+    return not shapes.ends_sentence(text) and not text.rstrip().endswith((":", '"', "\u201d", ")"))
+
+
+_TAG_WORDS = 4
+_NEXT_PAGE = re.compile(r"(?i)selanjutnya|berikutnya|next|[>\u00bb\u203a]")
+
+
+def _take_tags(lines: list[Line], start: int, out: Stripped) -> int:
+    """Short lines after a tag-list header ('Bandung', '# harga cabai'): at most a few words, no
+    sentence punctuation. Stops at the first line that looks like running text."""
+    tag = RULES_BY_ID["ui.tag"]
+    i = start
+    while i < len(lines) and i - start < _MAX_ITEMS:
+        text = lines[i].text
+        if len(text.split()) > _TAG_WORDS or shapes.ends_sentence(text) or match_line_rule(text) is not None:
+            break
+        out.remove(lines[i], tag)
+        i += 1
+    return i
