@@ -229,7 +229,9 @@ GLUED_EDITOR_CODE = re.compile(
 # Two paragraphs glued by a scraper: "...kata Lavrov.\"Amerika", "tersebut.Sementara". The word
 # before the stop has three lowercase letters at least, so "Jl.Sudirman", "S.Pd", "dr.Budi" and
 # "Liputan6.com" never split.
-GLUED_PARAGRAPHS = re.compile(r"(?<=[a-z]{3})([.!?])([\"\u201c\u201d]?)(?=[A-Z][a-z])")
+# (The stop is matched first and the letters before it checked by a lookbehind: the engine then
+# tries only at stops, not at every character.)
+GLUED_PARAGRAPHS = re.compile(r"([.!?])(?<=[a-z]{3}[.!?])([\"\u201c\u201d]?)(?=[A-Z][a-z])")
 
 SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$|[\"\u201d\u2019]$")
 WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")

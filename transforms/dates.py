@@ -11,6 +11,9 @@ from berita.transforms import chardata
 # Local time (WIB) is assumed when a time has no zone: Indonesian outlets print Jakarta time.
 DEFAULT_OFFSET_HOURS = 7
 _DIGIT = re.compile(r"\d")
+_YEAR_OR_SLASH = re.compile(r"(?:19|20)\d\d|\d/\d")
+_WEEKDAY_REACH = 40  # "Jum'at, 30 September 2024": the weekday starts at most this far before the year
+_NUMERIC_TAIL = 8  # "Kamis (25/4/19)": the date may end a little after its first "d/m"
 # A date line may carry a few words besides the date ("Kompas.com - ", "(last modified ... )").
 _MAX_EXTRA_WORDS = 4
 
@@ -118,10 +121,17 @@ def weekday_dates(text: str) -> list[date]:
     [datetime.date(2024, 1, 16)]
     """
     out: list[date] = []
-    lowered = text.lower()
-    if not any(name in lowered for name in chardata.WEEKDAYS):  # a plain scan first: the regex is slow
-        return out
-    for match in chardata.WEEKDAY_DATE.finditer(text):
+    done = 0
+    # Every weekday date ends with a year or holds "d/m": find those (a fast, digit-led scan) and
+    # run the slow case-insensitive pattern only on the few characters before each.
+    for anchor in _YEAR_OR_SLASH.finditer(text):
+        if anchor.end() <= done:
+            continue
+        start = max(done, anchor.start() - _WEEKDAY_REACH)
+        match = chardata.WEEKDAY_DATE.search(text, start, anchor.end() + _NUMERIC_TAIL)
+        if match is None:
+            continue
+        done = match.end()
         g = match.groupdict()
         try:
             if g.get("nday"):

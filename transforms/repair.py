@@ -125,7 +125,9 @@ def repair_text(text: str) -> Repaired:
     out: list[str] = []
     repairs = 0
     for raw in lines:
-        if raw.isascii() and raw.isprintable():
+        # Fast path, the same result as repair_line: a printable line (no exotic space, zero-width
+        # or control character: str.isprintable is False for all of them) with no sign of mojibake.
+        if raw.isprintable() and (raw.isascii() or chardata.MOJIBAKE_HINT.search(raw) is None):
             out.append(chardata.SPACE_RUNS.sub(" ", raw).strip())
             continue
         fixed = repair_line(raw)
