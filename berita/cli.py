@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import logging
 import os
 import sys
 import time
@@ -55,10 +56,11 @@ def _run(args: argparse.Namespace) -> int:
         try:
             runtime.wait_for_api()
             with _progress_bar() as update, progress.listening(update):
-                result = clean_news(
+                flow, in_flight = _with_task_runner(clean_news, args)
+                result = flow(
                     input_dir=str(settings.input_dir), warehouse_dir=str(settings.warehouse_dir),
                     batch_size=settings.batch_size, detect_language=settings.detect_language,
-                    reprocess=args.reprocess, wait_seconds=args.wait,
+                    reprocess=args.reprocess, wait_seconds=args.wait, in_flight=in_flight,
                 )  # fmt: skip
         except WarehouseLocked as exc:
             raise WarehouseBusy(str(exc)) from exc
@@ -70,8 +72,29 @@ def _run(args: argparse.Namespace) -> int:
                 f"cannot write {where}: {exc.strerror or exc}; the warehouse is as it was before this run "
                 "(free some space, fix the permissions, or choose another --warehouse)"
             ) from exc
-    _print_summary(result, settings.warehouse_dir, time.perf_counter() - started)
+    _print_summary(result, settings.warehouse_dir, time.perf_counter() - started, args.stats_json)
     return 0
+
+
+def _with_task_runner(flow: Any, args: argparse.Namespace) -> tuple[Any, int]:
+    """The flow on a Dask cluster when --workers N (N > 1) or --dask-address asks for one, with how
+    many batches to keep in flight (two per worker, so that none waits while the flow validates)."""
+    workers, address = args.workers, args.dask_address
+    if address is None and workers <= 1:
+        return flow, 1
+    import logging
+
+    from prefect_dask import DaskTaskRunner
+
+    if not args.verbose:
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+    if address is not None:
+        runner = DaskTaskRunner(address=address)
+    else:
+        # Worker processes, one thread each: the transforms are pure Python and hold the GIL.
+        cluster = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+        runner = DaskTaskRunner(cluster_kwargs=cluster)
+    return flow.with_options(task_runner=runner), 2 * max(workers, 1)
 
 
 @contextlib.contextmanager
@@ -110,7 +133,7 @@ class _progress_bar:
         self.bar.stop()
 
 
-def _print_summary(result: Any, warehouse_dir: Path, seconds: float) -> None:
+def _print_summary(result: Any, warehouse_dir: Path, seconds: float, stats_json: Path | None = None) -> None:
     stats = result.stats
     print(f"run {result.run_id} ({result.mode}) finished in {seconds:.1f} s")
     for note in result.notes:
@@ -122,7 +145,8 @@ def _print_summary(result: Any, warehouse_dir: Path, seconds: float) -> None:
     print(f"  inputs seen         {result.inputs_seen}")
     print(f"  new inputs          {result.inputs_new}  ({result.unchanged} unchanged since earlier runs)")
     print(f"  articles written    {stats.articles}")
-    print(f"  duplicates          {result.inputs_new - stats.articles - stats.quarantined}")
+    print(f"  duplicates          {result.inputs_new - stats.articles - stats.quarantined}", end="")
+    print(f"  ({stats.near_duplicates} more near-duplicates flagged)" if stats.near_duplicates else "")
     print(f"  inputs quarantined  {stats.quarantined}")
     removed = stats.removed_by_category
     print(f"  lines removed       {sum(removed.values())}")
@@ -132,7 +156,40 @@ def _print_summary(result: Any, warehouse_dir: Path, seconds: float) -> None:
         print(f"  quarantined: {source} ({stage}): {reason}")
     if len(stats.quarantine_reasons) > 10:
         print(f"  ... and {len(stats.quarantine_reasons) - 10} more in the quarantine table")
+    stages = ", ".join(f"{name} {secs:.1f} s" for name, secs in result.stage_seconds.items())
+    print(f"  time by stage       {stages}")
     print(f"  tables in {warehouse_dir}/")
+    if stats_json is not None:
+        import json
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        data = {"seconds": seconds, "inputs_new": result.inputs_new, "articles": stats.articles,
+                "stage_seconds": dict(result.stage_seconds), "peak_rss_bytes": peak}  # fmt: skip
+        stats_json.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+
+
+def _bench(args: argparse.Namespace) -> int:
+    import json
+    import platform
+
+    from berita import bench
+
+    if args.docs < 1:
+        raise UserError("--docs must be at least 1")
+    if args.generate is not None:
+        size = bench.write_corpus(args.generate, args.docs, args.seed)
+        print(f"wrote {args.docs} documents ({size / 1e6:.1f} MB) under {args.generate}/")
+        return 0
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    print(f"berita bench on {machine}", file=sys.stderr)
+    out: dict[str, Any] = {"machine": machine}
+    out["transforms"] = bench.bench_transforms(args.docs, args.repeat, args.seed)
+    print(json.dumps(out["transforms"], indent=1), file=sys.stderr)
+    if not args.no_flow:
+        out["flow"] = bench.bench_flow(args.flow_docs or args.docs, args.flow_repeat, args.seed)
+    print(json.dumps(out, indent=1))
+    return 0
 
 
 def _evaluate(args: argparse.Namespace) -> int:
@@ -256,6 +313,13 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="berita", description=__doc__)
     parser.add_argument("--debug", action="store_true", help="show tracebacks for expected errors")
@@ -263,7 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="clean the input folder into the warehouse (the clean-news flow)")
     run.add_argument("--input", type=Path, default=None, help="folder of raw documents (default: seeds)")
     run.add_argument("--warehouse", type=Path, default=None, help="output folder of tables (default: warehouse)")
-    run.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default: 500)")
+    run.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default: 1000)")
     run.add_argument(
         "--prefect-home",
         type=Path,
@@ -284,18 +348,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="wait this long for another run on the same warehouse to finish (default: exit at once)",
     )
     run.add_argument("-v", "--verbose", action="store_true", default=None, help="show Prefect's logs")
+    run.add_argument(
+        "--workers",
+        type=_positive_int,
+        default=1,
+        metavar="N",
+        help="clean batches on a local Dask cluster of N worker processes (default: 1, no Dask); "
+        "with --dask-address, how many workers that cluster has",
+    )
+    run.add_argument(
+        "--dask-address",
+        default=None,
+        metavar="tcp://HOST:8786",
+        help="clean batches on an existing Dask cluster (see 'Scaling out' in the README)",
+    )
+    run.add_argument(
+        "--stats-json", type=Path, default=None, metavar="PATH",
+        help="also write the run's counts, time by stage and peak memory (RSS) as JSON (for benchmarks)",
+    )  # fmt: skip
     run.set_defaults(handler=_run)
     evaluate = commands.add_parser("evaluate", help="score body precision/recall and metadata on a golden file")
     evaluate.add_argument("gold", type=Path, help="golden JSON file, e.g. tests/golden/seeds.json")
     evaluate.add_argument("--show", type=int, default=20, help="how many mismatches to list (default: 20)")
     evaluate.set_defaults(handler=_evaluate)
 
+    bench = commands.add_parser("bench", help="benchmark the transforms against ftfy, and the whole flow")
+    bench.add_argument("--docs", type=int, default=2000, help="documents to generate (default: 2000)")
+    bench.add_argument("--repeat", type=int, default=5, help="runs to take the median of (default: 5)")
+    bench.add_argument("--seed", type=int, default=1, help="corpus seed: the same seed, the same bytes")
+    bench.add_argument("--flow-docs", type=int, default=None, help="documents for the flow part (default: --docs)")
+    bench.add_argument("--flow-repeat", type=int, default=3, help="flow runs to take the median of (default: 3)")
+    bench.add_argument("--no-flow", action="store_true", help="only the transforms against ftfy")
+    bench.add_argument("--generate", type=Path, default=None, metavar="DIR", help="only write the corpus to DIR")
+    bench.set_defaults(handler=_bench)
+
     serve = commands.add_parser("serve", help="serve clean-news as a scheduled Prefect deployment (needs a server)")
     serve.add_argument("--cron", default="0 * * * *", help='schedule, e.g. "0 * * * *" (default: hourly)')
     serve.add_argument("--name", default="berita", help="deployment name (default: berita)")
     serve.add_argument("--input", type=Path, default=None, help="folder of raw documents (default: seeds)")
     serve.add_argument("--warehouse", type=Path, default=None, help="output folder of tables (default: warehouse)")
-    serve.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default: 500)")
+    serve.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default: 1000)")
     serve.add_argument("-v", "--verbose", action="store_true", default=None, help="show Prefect's logs")
     serve.set_defaults(handler=_serve, prefect_home=None, server_timeout=None)
 
@@ -332,6 +424,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserError as exc:
         if args.debug:
             raise
+        if not getattr(args, "verbose", False):
+            # Prefect's event worker may report, at exit, events it could not send for the failed
+            # run; the one-line error above is the message, so that report is not shown.
+            logging.getLogger("prefect._internal.concurrency").disabled = True
         print(f"berita: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", EXIT_USAGE)
     except KeyboardInterrupt:

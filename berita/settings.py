@@ -21,7 +21,7 @@ class Settings:
 
     input_dir: Path = Path("seeds")
     warehouse_dir: Path = Path("warehouse")
-    batch_size: int = 500
+    batch_size: int = 1000
     max_input_bytes: int = 16 * 1024 * 1024
     detect_language: bool = True
     prefect_home: Path | None = None  # None: $PREFECT_HOME if set, else default_prefect_home()

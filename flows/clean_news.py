@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -150,16 +150,19 @@ def _runs_row(result: RunResult, started: datetime, status: str, message: str | 
 def clean_news(
     input_dir: str = "seeds",
     warehouse_dir: str = "warehouse",
-    batch_size: int = 500,
+    batch_size: int = 1000,
     detect_language: bool = True,
     reprocess: bool = False,
     wait_seconds: float = 0.0,
     limits: dict[str, float] | None = None,
     learn_min_articles: int = 3,
+    in_flight: int = 1,
 ) -> RunResult:
     """Clean the inputs under ``input_dir`` that earlier runs have not seen (all with ``reprocess``).
 
     A line an outlet repeats in ``learn_min_articles`` articles is learned boilerplate (0: off).
+    ``in_flight`` > 1 submits that many batches at once to the flow's task runner (``berita run
+    --workers N`` runs the flow on a Dask cluster); memory then holds that many batches.
     ``limits`` overrides fields of :class:`~berita.expectations.checks.Thresholds` (plain JSON, so
     that deployments can set it), e.g. ``{"max_flagged_share": 0.5}``.
     """
@@ -177,22 +180,38 @@ def clean_news(
         progress.report(0, len(refs))
         try:
             cleaned: list[tuple[str, BatchPlan, BatchStats]] = []
-            for n, batch in enumerate(batched(refs, batch_size)):
-                part = f"{n:05d}"
-                with result.timed("fingerprint"):
-                    plan = plan_batch(fingerprint_batch(input_dir, batch, options.max_input_bytes), known, pending)
-                # Unreadable inputs go through too: the batch records why, in the quarantine table.
-                refs_to_clean = [f.ref for f in plan.to_clean + plan.unreadable]
+            window: deque[tuple[str, BatchPlan, Any]] = deque()  # batches being cleaned, in input order
+
+            def finish_oldest() -> None:
+                """Wait for the oldest batch in flight, then validate it (validation runs here, in order)."""
+                part, plan, pending_stats = window.popleft()
                 with result.timed("clean"):
-                    stats = clean_batch(input_dir, refs_to_clean, staging, part, options)
+                    stats = pending_stats.result() if in_flight > 1 else pending_stats
                 with result.timed("validate"):
                     tally = validate_batch(warehouse_dir, result.run_id, part, started, thresholds)
                 _apply_quality(stats, tally)
                 result.quality.add(tally)
                 cleaned.append((part, plan, stats))
+                done = min(len(cleaned) * batch_size, len(refs))
+                progress.report(done, len(refs))
+                logger.info("batch %s: %d new inputs, %d unchanged", part, len(plan.to_clean), plan.unchanged)
+
+            for n, batch in enumerate(batched(refs, batch_size)):
+                part = f"{n:05d}"
+                with result.timed("fingerprint"):
+                    plan = plan_batch(fingerprint_batch(input_dir, batch, options.max_input_bytes), known, pending)
                 result.unchanged += plan.unchanged
-                progress.report(min((n + 1) * batch_size, len(refs)), len(refs))
-                logger.info("batch %d: %d new inputs, %d unchanged", n, len(plan.to_clean), plan.unchanged)
+                # Unreadable inputs go through too: the batch records why, in the quarantine table.
+                refs_to_clean = [f.ref for f in plan.to_clean + plan.unreadable]
+                if in_flight > 1:  # on the flow's task runner (a Dask cluster): several batches at once
+                    window.append((part, plan, clean_batch.submit(input_dir, refs_to_clean, staging, part, options)))
+                else:
+                    with result.timed("clean"):
+                        window.append((part, plan, clean_batch(input_dir, refs_to_clean, staging, part, options)))
+                while len(window) >= max(in_flight, 1):
+                    finish_oldest()
+            while window:
+                finish_oldest()
             parts = [part for part, _, _ in cleaned]
             with result.timed("learn"):
                 learned = learn_repeated_lines(warehouse_dir, result.run_id, parts, learn_min_articles, not reprocess)
