@@ -165,7 +165,8 @@ def _print_summary(result: Any, warehouse_dir: Path, seconds: float, stats_json:
 
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
         data = {"seconds": seconds, "inputs_new": result.inputs_new, "articles": stats.articles,
-                "stage_seconds": dict(result.stage_seconds), "peak_rss_bytes": peak}  # fmt: skip
+                "stage_seconds": dict(result.stage_seconds), "peak_rss_bytes": peak,
+                "peak_rss_bytes_after_stage": dict(result.peak_rss_after)}  # fmt: skip
         stats_json.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import resource
 import time
 import uuid
 from collections import Counter, deque
@@ -70,6 +71,7 @@ class RunResult:
     notes: list[str] = field(default_factory=list)
     report_path: str | None = None
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time by stage, for the summary
+    peak_rss_after: dict[str, int] = field(default_factory=dict)  # process peak RSS (bytes) after each stage
 
     @contextmanager
     def timed(self, stage: str) -> Iterator[None]:
@@ -78,6 +80,7 @@ class RunResult:
             yield
         finally:
             self.stage_seconds[stage] = self.stage_seconds.get(stage, 0.0) + time.perf_counter() - start
+            self.peak_rss_after[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _ledger_rows(plan: BatchPlan, stats: BatchStats, known: KnownInputs) -> list[dict[str, Any]]:
@@ -230,10 +233,11 @@ def clean_news(
                     stage_ledger(staging, result.run_id, part, rows)
                 result.stats.add(stats)
                 result.inputs_new += len(rows)
-            with result.timed("validate"):
+            with result.timed("accounting"):
                 check_accounting(
                     warehouse_dir, result.run_id, result.inputs_new, result.stats.articles, result.stats.quarantined
                 )
+            with result.timed("validate_run"):
                 result.quality.add(
                     validate_run(
                         warehouse_dir, result.run_id, _summary(result), thresholds, result.stats.articles,

@@ -80,12 +80,25 @@ def replace_part(staging: Path, run_id: str, table: str, part: str, data: pa.Tab
     os.replace(tmp, path)
 
 
-def read_run_table(staging: Path, run_id: str, table: str) -> pa.Table:
-    """All staged part files of one table of a run."""
+def _run_dataset(staging: Path, run_id: str, table: str) -> ds.Dataset | None:
     folder = _partition(staging, table, run_id)
     files = sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
-    schema = arrow_schema(table, with_partition=False)
-    return ds.dataset(files, format="parquet", schema=schema).to_table() if files else schema.empty_table()
+    return ds.dataset(files, format="parquet", schema=arrow_schema(table, with_partition=False)) if files else None
+
+
+def read_run_table(staging: Path, run_id: str, table: str, columns: list[str] | None = None) -> pa.Table:
+    """All staged part files of one table of a run (only ``columns`` when given)."""
+    dataset = _run_dataset(staging, run_id, table)
+    if dataset is None:
+        empty = arrow_schema(table, with_partition=False).empty_table()
+        return empty.select(columns) if columns else empty
+    return dataset.to_table(columns=columns)
+
+
+def count_run_rows(staging: Path, run_id: str, table: str) -> int:
+    """Rows staged in one table of a run, from the Parquet footers (no data is read)."""
+    dataset = _run_dataset(staging, run_id, table)
+    return 0 if dataset is None else dataset.count_rows()
 
 
 def _fsync_dir(folder: Path) -> None:
