@@ -152,19 +152,27 @@ def _tally_content(tables: dict[str, pa.Table], moved: set[str], tally: QualityT
     tally.removed_by_category.update(kept["category"].to_pylist())
 
 
+RUN_CHUNK_ROWS = 50_000  # the run-level tables are validated this many rows at a time
+
+
 def validate_run(
     root: Path, run_id: str, summary: dict[str, float], limits: checks.Thresholds, articles: int, inputs: int
 ) -> QualityTally:
-    """Run-level checks: the inputs ledger of the whole run, and the run's summary figures."""
+    """Run-level checks: the inputs ledger and line_stats of the whole run (row checks, taken in
+    chunks so that memory does not grow with the run), and the run's summary figures."""
     staging = warehouse.staging_dir(root, run_id)
-    frames = {t: _frame(warehouse.read_run_table(staging, run_id, t)) for t in ("inputs", "line_stats")}
-    summary_frame = _frame(pa.Table.from_pylist([summary]))
-    frames["summary"] = summary_frame
-    wanted = checks.schema_checks("inputs") + checks.schema_checks("line_stats")
-    wanted += [c for c in checks.other_checks() if c.table == "inputs"]
-    wanted += checks.summary_checks(limits, articles, inputs)
-    result = validation.validate(root, f"{run_id}-run", frames, wanted)
     tally = QualityTally()
+    for table in ("inputs", "line_stats"):
+        wanted = checks.schema_checks(table) + [c for c in checks.other_checks() if c.table == table]
+        for n, chunk in enumerate(warehouse.iter_run_table(staging, run_id, table, RUN_CHUNK_ROWS)):
+            result = validation.validate(root, f"{run_id}-run-{n}", {table: _frame(chunk)}, wanted)
+            tally.record(result)
+            if result.batch_failures:
+                raise ValidationFailed(_describe(result.batch_failures))
+    summary_frame = _frame(pa.Table.from_pylist([summary]))
+    result = validation.validate(
+        root, f"{run_id}-run", {"summary": summary_frame}, checks.summary_checks(limits, articles, inputs)
+    )
     tally.record(result)
     if result.batch_failures:
         raise ValidationFailed(_describe(result.batch_failures))

@@ -22,6 +22,7 @@ import errno
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pyarrow as pa
@@ -93,6 +94,24 @@ def read_run_table(staging: Path, run_id: str, table: str, columns: list[str] | 
         empty = arrow_schema(table, with_partition=False).empty_table()
         return empty.select(columns) if columns else empty
     return dataset.to_table(columns=columns)
+
+
+def iter_run_table(staging: Path, run_id: str, table: str, rows: int) -> Iterator[pa.Table]:
+    """One table of a run, ``rows`` rows at a time (one empty table when nothing is staged)."""
+    dataset = _run_dataset(staging, run_id, table)
+    if dataset is None:
+        yield arrow_schema(table, with_partition=False).empty_table()
+        return
+    pending: list[pa.RecordBatch] = []
+    count, yielded = 0, False
+    for batch in dataset.to_batches(batch_size=rows):  # a part file's batches are small: gather them
+        pending.append(batch)
+        count += batch.num_rows
+        if count >= rows:
+            yield pa.Table.from_batches(pending, schema=dataset.schema)
+            pending, count, yielded = [], 0, True
+    if count or not yielded:
+        yield pa.Table.from_batches(pending, schema=dataset.schema)
 
 
 def count_run_rows(staging: Path, run_id: str, table: str) -> int:
