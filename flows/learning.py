@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 from berita.flows import warehouse
 from berita.transforms import dedupe, repeated, shapes
-from berita.transforms.tables import rows_to_table
+from berita.transforms.tables import columns_to_table, rows_to_table
 
 BODY_KINDS = ("body", "subheading")
 
@@ -59,11 +60,12 @@ def learn_and_apply(root: Path, run_id: str, parts: list[str], min_articles: int
     if learned:
         for part in parts:
             removed.update(_apply(staging, run_id, part, learned))
-    rows = [
-        {"outlet": o, "line_hash": h, "articles": n, "example": examples[(o, h)]}
-        for (o, h), n in sorted(this_run.items())
-    ]
-    warehouse.write_part(staging, run_id, "line_stats", "00000", rows_to_table("line_stats", rows))
+    keys = sorted(this_run)
+    columns: dict[str, list[Any]] = {
+        "outlet": [o for o, _ in keys], "line_hash": [h for _, h in keys],
+        "articles": [this_run[k] for k in keys], "example": [examples[k] for k in keys],
+    }  # fmt: skip
+    warehouse.write_part(staging, run_id, "line_stats", "00000", columns_to_table("line_stats", columns))
     return removed
 
 
