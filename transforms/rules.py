@@ -41,7 +41,7 @@ class Rule:
     example: str
     near_miss: str
     pattern: re.Pattern[str] | None = None
-    starts_block: bool = False
+    block: str | None = None  # a header rule: the kind of block whose lines it takes ("related", "tags")
 
 
 def _line(regex: str) -> re.Pattern[str]:
@@ -196,7 +196,7 @@ RULES: tuple[Rule, ...] = (
         "Tags",
         "Tag nama itu ditulis dengan cat merah di dinding gedung sekolah.",
         _line(r"(?:tags?|tagar|topik|topics?|tag terkait|kata kunci|keywords?)\s{0,3}:?"),
-        starts_block=True,
+        block="tags",
     ),
     Rule(
         "ui.tag",
@@ -218,7 +218,7 @@ RULES: tuple[Rule, ...] = (
             r"pilihan\s+(?:editor|redaksi)|lihat\s+juga|(?:artikel|berita)\s+(?:selanjutnya|berikutnya|sebelumnya)|simak\s+juga|topik\s+terkait|related(?:\s+(?:news|articles?))?|"
             r"read\s+more|more\s+stories|also\s+read)\s{0,3}:?"
         ),
-        starts_block=True,
+        block="related",
     ),
     Rule(
         "related.block",

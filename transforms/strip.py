@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from berita.transforms import shapes
@@ -128,10 +129,8 @@ def strip_boilerplate(lines: list[str]) -> Stripped:
         out.remove(line, rule)
         if rule.id == "related.baca_juga":
             out.link(match.group("title").strip())
-        elif rule.id == "ui.tags_header":
-            i = _take_tags(nonempty, i, out)
-        elif rule.starts_block:
-            i = _take_related_block(nonempty, i, out)
+        elif rule.block is not None:
+            i = _BLOCK_TAKERS[rule.block](nonempty, i, out)
         elif rule.id == "pagination.page_of" and _is_teaser(nonempty, i, line.text):
             out.remove(nonempty[i], RULES_BY_ID["pagination.teaser"])  # the next page's first words
             i += 1
@@ -163,3 +162,10 @@ def _take_tags(lines: list[Line], start: int, out: Stripped) -> int:
         out.remove(lines[i], tag)
         i += 1
     return i
+
+
+# How each kind of block (Rule.block) takes the lines after its header.
+_BLOCK_TAKERS: dict[str, Callable[[list[Line], int, Stripped], int]] = {
+    "related": _take_related_block,
+    "tags": _take_tags,
+}
