@@ -116,3 +116,12 @@ def test_next_page_teaser_goes_only_when_unfinished_and_last() -> None:
     unfinished = "Gubernur bank sentral itu mengatakan, laju inflasi"
     kept = strip_boilerplate(["Halaman Selanjutnya", unfinished, finished]).kept
     assert [x.text for x in kept] == [unfinished, finished], "only the last line can be the next page's start"
+
+
+@pytest.mark.parametrize("rule", [r for r in LINE_RULES if r.needs], ids=lambda r: r.id)
+def test_a_gated_rule_names_a_word_its_example_holds(rule) -> None:
+    """A rule with ``needs`` is tried only on lines holding that word: its example must hold it,
+    and the example must still be removed through the gate."""
+    for line in rule.example.split("\n\n"):
+        assert rule.needs in line.lower()
+    assert match_line_rule(rule.example.split("\n\n")[0])[0].id == rule.id

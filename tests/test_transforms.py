@@ -13,6 +13,9 @@ from berita.transforms.records import Article, Quarantined
 from berita.transforms.repair import repair_text
 from berita.transforms.strip import Line
 
+from tests.conftest import REPO
+
+SEEDS = REPO / "seeds"
 TEXT = "Menlu Rusia menyebut \u201coperasi militer khusus\u201d di Kyiv \u2013 kata dia. Caf\u00e9 tutup."
 
 
@@ -219,3 +222,32 @@ def test_cp1252_document_end_to_end() -> None:
     assert isinstance(result, Article)
     assert result.encoding == "cp1252"
     assert "\u201cAroma\u201d" in result.body
+
+
+def _double_encoded(text: str) -> str:
+    import ftfy.bad_codecs  # noqa: F401
+
+    return text.encode("utf-8").decode("sloppy-windows-1252")
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_a_wholly_double_encoded_document_repairs_to_the_original(seed) -> None:
+    """The whole-document decode (one step for a page decoded with the wrong charset) gives what
+    repairing the correctly decoded text gives, and counts the lines it mended."""
+    original = seed.read_text(encoding="utf-8")
+    clean = repair_text(original)
+    mended = repair_text(_double_encoded(original))
+    assert mended.lines == clean.lines
+    assert mended.repairs >= sum(not line.isascii() for line in clean.lines)
+
+
+def test_a_document_with_one_mojibake_line_is_mended_line_by_line() -> None:
+    text = "Kata dia \u201cya\u201d.\n" + _double_encoded("Lavrov menyebut \u201coperasi\u201d.")
+    assert repair_text(text).lines == ["Kata dia \u201cya\u201d.", "Lavrov menyebut \u201coperasi\u201d."]
+
+
+def test_legacy_bytes_that_no_candidate_reads_differently_are_cp1252_without_a_guess() -> None:
+    latin = "Caf\u00e9 di Bogor, \u00bfya? Harga \u00e0 la carte".encode("latin-1")  # no byte where they differ
+    assert decode_bytes(latin) == decode_bytes(latin)  # deterministic
+    assert decode_bytes(latin).encoding == "cp1252"
+    assert decode_bytes(latin).text == "Caf\u00e9 di Bogor, \u00bfya? Harga \u00e0 la carte"

@@ -87,8 +87,9 @@ def clean_document(
     if kind == "html":
         # Repair before extraction: ftfy mis-repairs once markup and no-break spaces are gone.
         page_html = "\n".join(repair_text(text).lines)
-        page = html.page_metadata(page_html)
-        text = html.html_to_text(page_html)
+        tree = html.parse_page(page_html)
+        page = html.page_metadata(tree)  # first: text extraction prunes the tree
+        text = html.html_to_text(tree)
         if not text.strip():
             return quarantine("parse", "no article text found in the HTML page (an index or empty page?)")
     repaired = repair_text(text)

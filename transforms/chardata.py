@@ -244,6 +244,7 @@ CREDIT_WORDS = re.compile(
 )
 SLASH_BETWEEN_WORDS = re.compile(r"[A-Za-z]{2,}\s*/\s*[A-Za-z]{2,}")
 CAPTION_BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf]\s*")
+CAPTION_BULLETS = frozenset("\u2022\u00b7\u25aa\u25cf")
 # "Igor Morgulov, Deputi Menteri Luar Negeri Rusia": a name, a comma and a role.
 NAME_AND_ROLE = re.compile(r"^(?:[A-Z][\w.'\-]+ ){1,3}[A-Z][\w.'\-]+, [A-Z][\w ,.'\-]+$")
 # Indonesian verb affixes (meN-, ber-, ter-, di-, per-) on a word of a headline: subheadings are

@@ -11,6 +11,8 @@ from berita.transforms import chardata
 # Local time (WIB) is assumed when a time has no zone: Indonesian outlets print Jakarta time.
 DEFAULT_OFFSET_HOURS = 7
 _DIGIT = re.compile(r"\d")
+# The end of every DATE_MDY match: a month name's last letter, the day, the year ("r 9, 2022").
+_MDY_TAIL = re.compile(r"[a-z]\.?\s+[0-3]?\d,?\s+(?:19|20)\d\d", re.IGNORECASE)
 _YEAR_OR_SLASH = re.compile(r"(?:19|20)\d\d|\d/\d")
 _WEEKDAY_REACH = 40  # "Jum'at, 30 September 2024": the weekday starts at most this far before the year
 _NUMERIC_TAIL = 8  # "Kamis (25/4/19)": the date may end a little after its first "d/m"
@@ -80,6 +82,8 @@ def find_dates(text: str) -> list[FoundDate]:
     """
     found: list[FoundDate] = []
     for pattern in (chardata.DATE_DMY, chardata.DATE_MDY, chardata.DATE_NUMERIC):
+        if pattern is chardata.DATE_MDY and _MDY_TAIL.search(text) is None:
+            continue  # the month-first pattern is slow to scan; its tail is a cheap necessary test
         for match in pattern.finditer(text):
             parsed = _from_match(match)
             if parsed is not None and not any(f.start < parsed.end and parsed.start < f.end for f in found):
@@ -114,6 +118,20 @@ def is_modified_line(text: str) -> bool:
     return chardata.LAST_MODIFIED.search(text) is not None
 
 
+def _anchor_candidates(text: str) -> list[int]:
+    """Sorted positions where ``_YEAR_OR_SLASH`` may match: each "19" and "20", and the character
+    before each "/"."""
+    found: list[int] = []
+    for needle, back in (("19", 0), ("20", 0), ("/", 1)):
+        i = text.find(needle)
+        while i != -1:
+            if i >= back:
+                found.append(i - back)
+            i = text.find(needle, i + 1)
+    found.sort()
+    return found
+
+
 def weekday_dates(text: str) -> list[date]:
     """Dates anchored to a weekday whose weekday is right: 'Selasa, 16 Januari 2024', 'Kamis (25/4/2019)'.
 
@@ -121,10 +139,17 @@ def weekday_dates(text: str) -> list[date]:
     [datetime.date(2024, 1, 16)]
     """
     out: list[date] = []
-    done = 0
-    # Every weekday date ends with a year or holds "d/m": find those (a fast, digit-led scan) and
-    # run the slow case-insensitive pattern only on the few characters before each.
-    for anchor in _YEAR_OR_SLASH.finditer(text):
+    done = last_end = 0
+    # Every weekday date ends with a year or holds "d/m": find those and run the slow
+    # case-insensitive pattern only on the few characters before each. str.find locates the
+    # candidates ("19", "20", "/") far faster than any regex scan over the whole text.
+    for pos in _anchor_candidates(text):
+        if pos < last_end:
+            continue  # inside the previous anchor, as a left-to-right scan would skip it
+        anchor = _YEAR_OR_SLASH.match(text, pos)
+        if anchor is None:
+            continue
+        last_end = anchor.end()
         if anchor.end() <= done:
             continue
         start = max(done, anchor.start() - _WEEKDAY_REACH)

@@ -34,10 +34,28 @@ _WORD = re.compile(r"\w+")
 _SEED = 20231218
 
 
-def _words(body: str) -> list[str]:
-    if not body.isascii():  # NFKC changes nothing in ASCII, and is the slow part
-        body = unicodedata.normalize("NFKC", body)
-    return _WORD.findall(body.casefold())
+# ASCII bytes that are not \w become spaces; common typographic punctuation too, so that most
+# bodies take the fast bytes path (bytes.translate and bytes.split run in C, far faster than a
+# regex over the text) and give exactly the words the regex would.
+_ASCII_FOLD = bytes(c if chr(c).isalnum() or c == ord("_") else 32 for c in range(128)) + bytes(range(128, 256))
+_PUNCTUATION = "\u201c\u201d\u2018\u2019\u2013\u2014\u2026\u00a0"
+
+
+def _words(body: str) -> list[bytes]:
+    """The body's words (``\\w+`` after NFKC and case folding), UTF-8 encoded.
+
+    >>> _words("Harga \u201cnaik\u201d, kata-nya.") == _words("harga naik KATA NYA")
+    True
+    >>> _words("Caf\u00e9 ZA\u00df")
+    [b'caf\\xc3\\xa9', b'zass']
+    """
+    if not body.isascii():
+        for char in _PUNCTUATION:
+            if char in body:
+                body = body.replace(char, " ")
+    if body.isascii():  # ASCII case folding is lower(), and NFKC changes nothing
+        return body.encode("ascii").lower().translate(_ASCII_FOLD).split()
+    return [w.encode("utf-8") for w in _WORD.findall(unicodedata.normalize("NFKC", body).casefold())]
 
 
 def body_key(body: str) -> str:
@@ -48,11 +66,11 @@ def body_key(body: str) -> str:
     >>> body_key("Harga naik.") == body_key("Harga turun.")
     False
     """
-    return hashlib.blake2b(" ".join(_words(body)).encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(b" ".join(_words(body)), digest_size=16).hexdigest()
 
 
-def _shingles(words: list[str]) -> list[bytes]:
-    return [" ".join(words[i : i + SHINGLE]).encode("utf-8") for i in range(len(words) - SHINGLE + 1)]
+def _shingles(words: list[bytes]) -> list[bytes]:
+    return [b" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
 
 
 _TEMPLATE = MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32")

@@ -21,6 +21,7 @@ HEADER_SEARCH = 12
 # A weekday-anchored date this many days after the publication date means the date is wrong.
 DATE_SLACK = timedelta(days=7)
 
+_WIRE_WORDS = frozenset({"sumber", "source"})
 WIRE_LINE = re.compile(r"(?:sumber|source)\s*:\s*(?P<source>[^|:]{2,60})", re.IGNORECASE)
 BYLINE_FIELD = re.compile(
     r"(?P<role>(?:penulis|reporter|pewarta|wartawan|kontributor|oleh|writer|author|by|editor|redaktur|penyunting|"
@@ -37,6 +38,8 @@ WRITER_ROLES = frozenset(
 BYLINE_SPLIT = re.compile(r"\s*\|\s*|\s*/\s*(?=(?:red|editor|redaktur|foto)\b)", re.IGNORECASE)
 _TAIL = 60  # end marks and editor codes are short: look for them in a line's last characters only
 END_MARKER = re.compile(r"\s*(?:\*{3,}|\(\*{3,}\)|#{3,}|\u25a0|\u25aa)\s*$")
+_END_MARK_CHARS = frozenset("*)#\u25a0\u25aa")  # the last character of every END_MARKER
+_CODE_END_CHARS = frozenset(")]")  # ... and of every GLUED_EDITOR_CODE, before its optional "."
 
 
 @dataclass
@@ -73,6 +76,9 @@ def _domain_extractor() -> tldextract.TLDExtract:
     return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
+# Outlet tokens come from a small vocabulary (datelines, mastheads, desks) and the lookup behind
+# them is slow (tldextract), so answers are cached; the cache is bounded, and the functions pure.
+@lru_cache(maxsize=8192)
 def registered_domain(token: str) -> str | None:
     """The registered domain of an outlet token from a dateline or URL, lower-cased.
 
@@ -86,6 +92,7 @@ def registered_domain(token: str) -> str | None:
     return domain.lower() or None
 
 
+@lru_cache(maxsize=8192)
 def outlet_signature(text: str) -> str | None:
     """The outlet named by a brand-and-desk signature line: "kumparanNEWS", "detikFinance".
 
@@ -124,6 +131,9 @@ class Dateline:
     city: str | None
 
 
+_DATELINE_REACH = 120
+
+
 def find_dateline(text: str) -> Dateline | None:
     """A dateline at the start of a paragraph, when running text follows it.
 
@@ -132,6 +142,9 @@ def find_dateline(text: str) -> Dateline | None:
     >>> find_dateline("REPUBLIKA.CO.ID, JAKARTA -- Pemerintah menyiapkan anggaran tambahan tahun ini.").city
     'Jakarta'
     """
+    head = text[:_DATELINE_REACH]
+    if "-" not in head and "." not in head and "\u2013" not in head and "\u2014" not in head:
+        return None  # every dateline ends in a dash, or (kontan) a full stop, near the line's start
     for pattern in chardata.DATELINES:
         match = pattern.match(text)
         if match is None or shapes.word_count(text[match.end() :]) < 5:
@@ -174,12 +187,17 @@ def dateline_alone(text: str) -> Dateline | None:
 
 
 def _is_caption(text: str, captions: set[str]) -> bool:
-    """Strong caption signals: a photo credit, a gallery bullet, or a repeat of a caption."""
-    return (
-        shapes.caption_credit(text)
-        or chardata.CAPTION_BULLET.match(text) is not None
-        or chardata.CAPTION_BULLET.sub("", text) in captions
-    )
+    """Strong caption signals: a photo credit, a gallery bullet, or a repeat of a caption.
+
+    (Cheap character tests first: a bullet is the first character and a credit ends the line in a
+    bracket, so most lines cost no regex call.)
+    """
+    if text[:1] in chardata.CAPTION_BULLETS or text in captions:
+        return True
+    return text.rstrip()[-1:] in _CLOSING_BRACKETS and shapes.caption_credit(text)
+
+
+_CLOSING_BRACKETS = frozenset(")]")
 
 
 def _caption_text(text: str) -> str:
@@ -253,7 +271,12 @@ def _take_byline(line: Line, out: Parsed) -> bool:
     False
     """
     text = line.text
-    if text.count(" ") > 40 or shapes.word_count(text) > 14:  # the count rules out running text cheaply
+    spaces = text.count(" ")
+    if len(text) > 300 or spaces > 40:  # running text, ruled out cheaply
+        return False
+    # Single spaces between words (as repaired lines have) mean at least spaces + 1 words.
+    single_spaced = "  " not in text and text[:1] != " " and text[-1:] != " "
+    if (single_spaced and spaces >= 14) or shapes.word_count(text) > 14:
         return False
     desk = chardata.DESK_BYLINE.fullmatch(text)
     if desk is not None:
@@ -294,6 +317,8 @@ def _take_byline(line: Line, out: Parsed) -> bool:
 
 
 def _wire_source(text: str) -> str | None:
+    if text[:6].lower() not in _WIRE_WORDS:  # the pattern is anchored on one of these words
+        return None
     match = WIRE_LINE.fullmatch(text)
     if match is None:
         return None
@@ -344,10 +369,39 @@ def _cut_editor_code(line: Line, text: str, out: Parsed) -> str:
     return text[: match.start()].rstrip()
 
 
+def _plain_sentence(text: str, whole: str, captions: set[str]) -> bool:
+    """True when a segment (of the line ``whole``) can only be a body paragraph, by cheap tests
+    that imply what the full chain concludes: too long for a date or wire line, too many words for
+    a byline, a sentence end that is no end mark, editor code or photo credit, and no caption sign.
+
+    >>> line = ("Pemerintah daerah menyiapkan bantuan untuk warga yang terdampak banjir di sejumlah "
+    ...         "kecamatan sejak pekan lalu, kata kepala dinas sosial.")
+    >>> _plain_sentence(line, line, set()), _plain_sentence(line[:-1] + " (ant).", line, set())
+    (True, False)
+    """
+    if len(text) <= _META_MAX_LEN or text[-1] not in _SENTENCE_STOPS or text[-2:] in _CODE_ENDS:
+        return False
+    if text[:1] in chardata.CAPTION_BULLETS or text in captions or text[:6].lower() in _WIRE_WORDS:
+        return False
+    # _take_byline's first tests, on the whole line as it sees it
+    spaces = whole.count(" ")
+    if len(whole) > 300 or spaces > 40:
+        return True
+    return spaces >= 14 and "  " not in whole and whole[:1] != " " and whole[-1:] != " "
+
+
+_META_MAX_LEN = 120  # date_line's limit; wire lines are shorter still
+_SENTENCE_STOPS = frozenset(".!?")
+_CODE_ENDS = frozenset({").", "]."})  # "...(ant)." ends in an editor code, not a sentence
+
+
 def _parse_body(lines: list[Line], dateline: Dateline | None, out: Parsed, captions: set[str]) -> None:
     caption_style = bool(captions) or any(_is_caption(line.text, captions) for line in lines)
     segments = _segments(lines, dateline, out)
     for i, (line, text) in enumerate(segments):
+        if _plain_sentence(text, line.text, captions):  # most segments: a body paragraph, nothing to lift
+            out.add(line, "body", text)
+            continue
         wire = _wire_source(text)
         if wire is not None:
             out.wire_source = out.wire_source or wire
@@ -359,11 +413,14 @@ def _parse_body(lines: list[Line], dateline: Dateline | None, out: Parsed, capti
             continue
         if _take_byline(line, out):
             continue
-        marker = END_MARKER.search(text, max(0, len(text.rstrip()) - _TAIL))
-        if marker is not None and marker.start() > 0:
-            out.lift(line, "meta.end_marker", text[marker.start() :].strip())
-            text = text[: marker.start()]
-        text = _cut_editor_code(line, text, out)
+        # End marks and editor codes end the line: its last characters decide whether to look.
+        if text.rstrip()[-1:] in _END_MARK_CHARS:
+            marker = END_MARKER.search(text, max(0, len(text.rstrip()) - _TAIL))
+            if marker is not None and marker.start() > 0:
+                out.lift(line, "meta.end_marker", text[marker.start() :].strip())
+                text = text[: marker.start()]
+        if text.rstrip().removesuffix(".")[-1:] in _CODE_END_CHARS:
+            text = _cut_editor_code(line, text, out)
         nxt = segments[i + 1][1] if i + 1 < len(segments) else None
         kind = _body_kind(text, nxt, captions, caption_style)
         out.add(line, kind, _caption_text(text) if kind == "caption" else text)

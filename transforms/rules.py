@@ -42,6 +42,9 @@ class Rule:
     near_miss: str
     pattern: re.Pattern[str] | None = None
     block: str | None = None  # a header rule: the kind of block whose lines it takes ("related", "tags")
+    # A lower-case word that every match contains: lines without it never try the pattern (for a
+    # pattern that would otherwise scan the whole line, such as "...komentar ... UU ITE...").
+    needs: str | None = None
 
 
 def _line(regex: str) -> re.Pattern[str]:
@@ -274,6 +277,7 @@ RULES: tuple[Rule, ...] = (
             r"|komentari\s+(?:artikel|berita|tulisan)(?:\s+ini)?\W{0,3}"
             r"|\d{1,6}\s+komentar)"
         ),
+        needs="komentar",
     ),
     Rule(
         "byline.editor_code",
@@ -331,7 +335,8 @@ def _combined(rules: tuple[Rule, ...]) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
-ANY_LINE_RULE = _combined(LINE_RULES)
+ANY_LINE_RULE = _combined(tuple(rule for rule in LINE_RULES if rule.needs is None))
+GATED_RULES: tuple[Rule, ...] = tuple(rule for rule in LINE_RULES if rule.needs is not None)
 
 
 def match_line_rule(line: str) -> tuple[Rule, re.Match[str]] | None:
@@ -345,7 +350,12 @@ def match_line_rule(line: str) -> tuple[Rule, re.Match[str]] | None:
     if len(line) > 2000:  # no rule is written for lines this long; skip the work
         return None
     if ANY_LINE_RULE.fullmatch(line) is None:
-        return None
+        lower = line.lower()
+        for rule in GATED_RULES:
+            if rule.needs in lower:  # type: ignore[operator]
+                break
+        else:
+            return None
     for rule in LINE_RULES:
         assert rule.pattern is not None
         match = rule.pattern.fullmatch(line)
