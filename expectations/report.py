@@ -40,7 +40,8 @@ class ReportData:
     removed_by_rule: dict[str, int] = field(default_factory=dict)
     removed_by_category: dict[str, int] = field(default_factory=dict)
     outlets: dict[str, list[int]] = field(default_factory=dict)
-    quarantined: list[tuple[str, str, str]] = field(default_factory=list)
+    quarantined: list[tuple[str, str, str]] = field(default_factory=list)  # the first ones, with reasons
+    quarantined_total: int | None = None  # all of them (None: as many as listed)
     data_docs: str | None = None
 
 
@@ -97,7 +98,8 @@ def render_report(data: ReportData) -> str:
     ]
     mean_words = {o: words / n for o, (n, words, _) in data.outlets.items() if n}
     quarantined = data.quarantined[:200]
-    more = len(data.quarantined) - len(quarantined)
+    total = len(data.quarantined) if data.quarantined_total is None else data.quarantined_total
+    more = total - len(quarantined)
     parts = [
         "<!doctype html><html lang=en><head><meta charset=utf-8>",
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">',
@@ -121,7 +123,7 @@ def render_report(data: ReportData) -> str:
         _rows([[r, n] for r, n in sorted(data.removed_by_rule.items(), key=lambda kv: -kv[1])[:20]], {1}),
         "</table><h2>Outlets</h2><table><tr><th>outlet</th><th>articles</th><th>mean words</th><th>flagged</th></tr>",
         _rows(outlet_rows, {1, 2, 3}),
-        f"</table><h2>Quarantined inputs ({len(data.quarantined)})</h2>",
+        f"</table><h2>Quarantined inputs ({total:,})</h2>",
         "<table><tr><th>input</th><th>stage</th><th>reason</th></tr>",
         _rows([list(q) for q in quarantined]),
         "</table>",

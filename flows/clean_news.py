@@ -6,7 +6,7 @@ import resource
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -14,17 +14,17 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from berita.expectations.checks import Thresholds
-from berita.flows import progress, warehouse
+from berita.flows import progress, sources, state, warehouse
 from berita.flows.dedupe import PartDuplicates
 from berita.flows.lock import warehouse_lock
-from berita.flows.plan import BatchPlan, KnownInputs, plan_batch
+from berita.flows.plan import BatchPlan, plan_batch
 from berita.flows.quality import QualityTally
 from berita.flows.tasks import (
     BatchStats,
     check_accounting,
     clean_batch,
+    count_inputs,
     dedupe_batch,
-    discover_inputs,
     fingerprint_batch,
     learn_repeated_lines,
     load_duplicate_index,
@@ -45,11 +45,17 @@ import berita
 T = TypeVar("T")
 
 
-def batched(items: Sequence[T], size: int) -> Iterator[list[T]]:
-    """Consecutive slices of at most ``size`` items (itertools.batched arrives only in 3.12)."""
-    step = max(size, 1)
-    for start in range(0, len(items), step):
-        yield list(items[start : start + step])
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Consecutive lists of at most ``size`` items, drawn from any iterable as needed
+    (itertools.batched arrives only in 3.12)."""
+    step, batch = max(size, 1), []
+    for item in items:
+        batch.append(item)
+        if len(batch) == step:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def new_run_id() -> str:
@@ -83,22 +89,34 @@ class RunResult:
             self.peak_rss_after[stage] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
-def _ledger_rows(plan: BatchPlan, stats: BatchStats, known: KnownInputs) -> list[dict[str, Any]]:
-    """Inputs-ledger rows for a batch, once its new inputs have been cleaned."""
+def _draft_rows(plan: BatchPlan, stats: BatchStats) -> list[state.DraftRow]:
+    """A validated batch's inputs, in ledger order, for the state file (their outcome waits for
+    deduplication): cleaned inputs with their article (None: quarantined), then copies of known
+    bytes, then inputs that could not be read."""
+    return (
+        [(fp.source_uri, fp.input_id, "clean", stats.article_of.get(fp.input_id or "")) for fp in plan.to_clean]
+        + [(fp.source_uri, fp.input_id, "duplicate", None) for fp in plan.duplicates]
+        + [(fp.source_uri, fp.input_id, "unreadable", None) for fp in plan.unreadable]
+    )
+
+
+def _ledger_rows(draft: list[state.DraftRow], twins: dict[str, str], db: Any) -> list[dict[str, Any]]:
+    """Inputs-ledger rows for a batch once deduplication is done (``twins``: input id -> the earlier
+    article its cleaned body repeats); each row is recorded in the state as it is settled, so a
+    later copy of the same bytes finds its article."""
     rows = []
-    groups = ((plan.to_clean, None), (plan.duplicates, "duplicate"), (plan.unreadable, "quarantined"))
-    for fingerprints, fixed_outcome in groups:
-        for fp in fingerprints:
-            article = None
-            if fp.input_id is not None:
-                article = stats.article_of.get(fp.input_id, known.article_of.get(fp.input_id))
-                known.record(fp.input_id, fp.source_uri, article)
-            outcome = fixed_outcome or ("article" if article else "quarantined")
-            if fixed_outcome is None and fp.input_id in stats.body_duplicates:
-                outcome = "duplicate"  # same cleaned body as an earlier article
-            rows.append(
-                {"source_uri": fp.source_uri, "input_id": fp.input_id, "outcome": outcome, "article_id": article}
-            )
+    for source_uri, input_id, group, article in draft:
+        if group == "unreadable":
+            outcome = "quarantined"
+        elif group == "duplicate":  # the same bytes as an input settled earlier (this run or before)
+            article, outcome = state.article_of(db, input_id or ""), "duplicate"
+        elif input_id in twins:  # the same cleaned body as an earlier article
+            article, outcome = twins[input_id], "duplicate"
+        else:
+            outcome = "article" if article else "quarantined"
+        if input_id is not None:
+            state.record(db, input_id, source_uri, article)
+        rows.append({"source_uri": source_uri, "input_id": input_id, "outcome": outcome, "article_id": article})
     return rows
 
 
@@ -115,9 +133,6 @@ def _apply_quality(stats: BatchStats, tally: QualityTally) -> None:
 
 def _apply_duplicates(stats: BatchStats, tally: QualityTally, found: PartDuplicates) -> None:
     """Inputs whose cleaned body repeats an earlier article become duplicate references to it."""
-    for article_id, twin in found.exact_of.items():
-        stats.article_of[article_id] = twin  # an article's id is its input's id
-        stats.body_duplicates.add(article_id)
     stats.articles -= len(found.exact_of)
     stats.duplicates += len(found.exact_of)
     stats.near_duplicates += found.near
@@ -177,12 +192,14 @@ def clean_news(
     staging = str(warehouse.staging_dir(Path(warehouse_dir), result.run_id))
     with warehouse_lock(Path(warehouse_dir), wait_seconds) as stale:
         result.notes = ([stale] if stale else []) + recover_warehouse(warehouse_dir)
-        known = KnownInputs() if reprocess else load_known_inputs(warehouse_dir)
-        refs = discover_inputs(input_dir)
-        result.inputs_seen, pending = len(refs), set[str]()
-        progress.report(0, len(refs))
+        # Per-input bookkeeping lives in a SQLite file in the staging area, not in memory.
+        db = state.connect(state.state_path(Path(staging)))
         try:
-            cleaned: list[tuple[str, BatchPlan, BatchStats]] = []
+            if not reprocess:
+                load_known_inputs(warehouse_dir, quote(db))  # type: ignore[call-overload]
+            total = count_inputs(input_dir)
+            progress.report(0, total)
+            cleaned: list[tuple[str, BatchStats]] = []
             window: deque[tuple[str, BatchPlan, Any]] = deque()  # batches being cleaned, in input order
 
             def finish_oldest() -> None:
@@ -194,15 +211,20 @@ def clean_news(
                     tally = validate_batch(warehouse_dir, result.run_id, part, started, thresholds)
                 _apply_quality(stats, tally)
                 result.quality.add(tally)
-                cleaned.append((part, plan, stats))
-                done = min(len(cleaned) * batch_size, len(refs))
-                progress.report(done, len(refs))
+                state.stage_draft(db, part, _draft_rows(plan, stats))
+                db.commit()
+                stats.article_of.clear()  # now in the state file
+                cleaned.append((part, stats))
+                progress.report(min(len(cleaned) * batch_size, total), total)
                 logger.info("batch %s: %d new inputs, %d unchanged", part, len(plan.to_clean), plan.unchanged)
 
-            for n, batch in enumerate(batched(refs, batch_size)):
+            for n, batch in enumerate(batched(sources.iter_inputs(Path(input_dir)), batch_size)):
                 part = f"{n:05d}"
+                result.inputs_seen += len(batch)
                 with result.timed("fingerprint"):
-                    plan = plan_batch(fingerprint_batch(input_dir, batch, options.max_input_bytes), known, pending)
+                    fingerprints = fingerprint_batch(input_dir, batch, options.max_input_bytes)
+                    plan = plan_batch(fingerprints, state.known_for(db, [f.input_id for f in fingerprints]), set())
+                    state.mark_pending(db, [f.input_id for f in plan.to_clean if f.input_id is not None])
                 result.unchanged += plan.unchanged
                 # Unreadable inputs go through too: the batch records why, in the quarantine table.
                 refs_to_clean = [f.ref for f in plan.to_clean + plan.unreadable]
@@ -215,24 +237,28 @@ def clean_news(
                     finish_oldest()
             while window:
                 finish_oldest()
-            parts = [part for part, _, _ in cleaned]
+            parts = [part for part, _ in cleaned]
             with result.timed("learn"):
-                learned = learn_repeated_lines(warehouse_dir, result.run_id, parts, learn_min_articles, not reprocess)
+                learned = learn_repeated_lines(
+                    warehouse_dir, result.run_id, parts, learn_min_articles, not reprocess, quote(db)
+                )  # type: ignore[call-overload]
             if learned:
                 result.stats.removed_by_category["repeated"] += sum(learned.values())
                 result.quality.removed_by_rule.update(learned)
                 result.quality.removed_by_category["repeated"] += sum(learned.values())
             with result.timed("dedupe"):
-                index = load_duplicate_index(warehouse_dir, reprocess)
-            for part, plan, stats in cleaned:
+                index = load_duplicate_index(warehouse_dir, reprocess, quote(db))  # type: ignore[call-overload]
+            for part, stats in cleaned:
                 with result.timed("dedupe"):
                     found = dedupe_batch(warehouse_dir, result.run_id, part, quote(index))  # type: ignore[call-overload]
                 _apply_duplicates(stats, result.quality, found)
                 with result.timed("ledger"):
-                    rows = _ledger_rows(plan, stats, known)
+                    rows = _ledger_rows(state.take_draft(db, part), found.exact_of, db)
                     stage_ledger(staging, result.run_id, part, rows)
                 result.stats.add(stats)
                 result.inputs_new += len(rows)
+            db.commit()
+            db.close()
             with result.timed("accounting"):
                 check_accounting(
                     warehouse_dir, result.run_id, result.inputs_new, result.stats.articles, result.stats.quarantined
@@ -248,8 +274,10 @@ def clean_news(
                 result.report_path = write_report(warehouse_dir, result, "succeeded", started, None)
             mode = "replace" if reprocess else "append"
             with result.timed("publish"):
+                state.state_path(Path(staging)).unlink(missing_ok=True)  # scratch: never published
                 publish_run(warehouse_dir, result.run_id, mode, _runs_row(result, started, "succeeded", None))
         except BaseException as exc:
+            db.close()
             warehouse.discard(Path(warehouse_dir), result.run_id)
             _record_failure(warehouse_dir, result, started, exc)
             raise

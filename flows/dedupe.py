@@ -28,12 +28,11 @@ class PartDuplicates:
     dropped_removals: list[tuple[str, str]] = field(default_factory=list)  # their removed lines' rule, category
 
 
-def load_index(root: Path) -> dedupe.DuplicateIndex:
-    """The index of every published article's body (empty for a new warehouse)."""
-    index = dedupe.DuplicateIndex()
-    known = warehouse.read_table(root, "signatures", ["article_id", "body_hash", "minhash"])
-    for article_id, key, blob in zip(*(known.column(i).to_pylist() for i in range(3)), strict=True):
-        index.add(article_id, key, None if blob is None else np.frombuffer(blob, dtype=np.uint32))
+def load_index(root: Path, index: dedupe.DuplicateIndex) -> dedupe.DuplicateIndex:
+    """Add every published article's body keys to ``index`` (streamed: a batch of rows at a time)."""
+    for batch in warehouse.iter_table(root, "signatures", ["article_id", "body_hash", "minhash"]):
+        for article_id, key, blob in zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True):
+            index.add(article_id, key, None if blob is None else np.frombuffer(blob, dtype=np.uint32))
     return index
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-from berita.flows import warehouse
+from berita.flows import state, warehouse
 from berita.transforms import dedupe, repeated, shapes
 from berita.transforms.tables import columns_to_table, rows_to_table
 
@@ -26,46 +27,44 @@ def _article_candidates(articles: pa.Table, paragraphs: pa.Table) -> dict[str, t
     return {a: (outlet_of[a], repeated.candidates(a, sorted(ps))) for a, ps in texts.items()}
 
 
-def _previous_counts(root: Path) -> Counter[tuple[str, str]]:
-    stats = warehouse.read_table(root, "line_stats", ["outlet", "line_hash", "articles"])
-    counts: Counter[tuple[str, str]] = Counter()
-    for outlet, digest, n in zip(*(stats.column(i).to_pylist() for i in range(3)), strict=True):
-        counts[(outlet, digest)] += n
-    return counts
+LINE_STATS_CHUNK = 100_000  # line_stats rows per staged part
 
 
-def learn_and_apply(root: Path, run_id: str, parts: list[str], min_articles: int, use_history: bool) -> Counter[str]:
+def learn_and_apply(
+    root: Path, run_id: str, parts: list[str], min_articles: int, use_history: bool, db: sqlite3.Connection
+) -> Counter[str]:
     """Count candidate lines in this run (plus earlier runs unless ``use_history`` is False), remove
     the learned ones from the staged batches, and stage this run's line_stats. Returns removals
-    per rule id."""
+    per rule id. The counts live in the run's state file (``db``), not in memory."""
     staging = warehouse.staging_dir(root, run_id)
-    counts = _previous_counts(root) if use_history else Counter()
-    this_run: Counter[tuple[str, str]] = Counter()
-    examples: dict[tuple[str, str], str] = {}
+    db.execute("DELETE FROM line")  # a retried task counts from scratch
+    if use_history:
+        for batch in warehouse.iter_table(root, "line_stats", ["outlet", "line_hash", "articles"]):
+            state.add_earlier_counts(db, zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True))
     for part in parts:
         articles = warehouse.read_part(staging, run_id, "articles", part)
         paragraphs = warehouse.read_part(staging, run_id, "paragraphs", part)
         text_of = {
             (r["article_id"], r["seq"]): r["text"] for r in paragraphs.select(["article_id", "seq", "text"]).to_pylist()
         }
-        for outlet, found in _article_candidates(articles, paragraphs).values():
-            for c in {c.hash: c for c in found}.values():  # an article counts once per line
-                this_run[(outlet, c.hash)] += 1
-                examples.setdefault((outlet, c.hash), text_of[(c.article_id, c.seq)])
-    counts.update(this_run)
-    learned = (
-        repeated.learned_boilerplate(((o, h, n) for (o, h), n in counts.items()), min_articles) if min_articles else {}
-    )
+        rows = [
+            (outlet, c.hash, text_of[(c.article_id, c.seq)])
+            for outlet, found in _article_candidates(articles, paragraphs).values()
+            for c in {c.hash: c for c in found}.values()  # an article counts once per line
+        ]
+        state.count_lines(db, rows)
+    learned = repeated.learned_boilerplate(state.frequent_lines(db, min_articles), min_articles) if min_articles else {}
     removed: Counter[str] = Counter()
     if learned:
         for part in parts:
             removed.update(_apply(staging, run_id, part, learned))
-    keys = sorted(this_run)
-    columns: dict[str, list[Any]] = {
-        "outlet": [o for o, _ in keys], "line_hash": [h for _, h in keys],
-        "articles": [this_run[k] for k in keys], "example": [examples[k] for k in keys],
-    }  # fmt: skip
-    warehouse.write_part(staging, run_id, "line_stats", "00000", columns_to_table("line_stats", columns))
+    for n, chunk in enumerate(state.this_run_lines(db, LINE_STATS_CHUNK)):
+        columns: dict[str, list[Any]] = {
+            "outlet": [r[0] for r in chunk], "line_hash": [r[1] for r in chunk],
+            "articles": [r[2] for r in chunk], "example": [r[3] for r in chunk],
+        }  # fmt: skip
+        warehouse.write_part(staging, run_id, "line_stats", f"{n:05d}", columns_to_table("line_stats", columns))
+    db.commit()
     return removed
 
 

@@ -18,6 +18,9 @@ CONTENT_TABLES = ("articles", "paragraphs", "related_links", "removed_lines", "q
 CHILD_TABLES = ("paragraphs", "related_links", "removed_lines")
 
 
+REPORTED_MOVES = 200  # articles moved to quarantine that a run's tally names (the quarantine table has all)
+
+
 class ValidationFailed(RuntimeError):
     """Batch-level expectations failed: the run publishes nothing."""
 
@@ -39,7 +42,7 @@ class QualityTally:
             mine["batches"] += c["batches"]
             mine["failed"] += c["failed"]
             mine["unexpected"] += c["unexpected"]
-        self.moved += other.moved
+        self.moved += other.moved[: max(REPORTED_MOVES - len(self.moved), 0)]  # a run keeps a few; batches all
         for outlet, (n, words, flagged) in other.outlets.items():
             mine_o = self.outlets.setdefault(outlet, [0, 0, 0])
             mine_o[0] += n
@@ -190,7 +193,7 @@ def check_accounting(root: Path, run_id: str, inputs_new: int, articles: int, qu
     # Row counts come from the Parquet footers and outcomes from one column: a 200k-document run
     # must not load its articles (bodies and all) to count them.
     ledger = warehouse.read_run_table(staging, run_id, "inputs", ["outcome"])
-    outcomes = Counter(ledger["outcome"].to_pylist())
+    outcomes = Counter({row["values"]: row["counts"] for row in pc.value_counts(ledger["outcome"]).to_pylist()})
     staged_articles = warehouse.count_run_rows(staging, run_id, "articles")
     staged_quarantine = warehouse.count_run_rows(staging, run_id, "quarantine")
     problems = []

@@ -39,6 +39,7 @@ def build_report(
         removed_by_category=dict(s.removed_by_category),
         outlets=q.outlets,
         quarantined=list(s.quarantine_reasons),
+        quarantined_total=s.quarantined,
         data_docs=str(data_docs) if data_docs else None,
     )
 

@@ -77,29 +77,42 @@ def _jsonl_offsets(path: Path) -> Iterator[int]:
             offset += len(line)
 
 
-def discover(root: Path) -> list[InputRef]:
-    """Every input under ``root`` in a stable order. Hidden files and folders are skipped, and
-    symbolic links to folders are not followed (so a link loop cannot trap the walk)."""
+def _check_root(root: Path) -> None:
     if not root.exists():
         raise InputError(f"input folder {root} does not exist")
     if not root.is_dir():
         raise InputError(f"input {root} is not a folder")
-    refs: list[InputRef] = []
+
+
+def iter_inputs(root: Path) -> Iterator[InputRef]:
+    """Every input under ``root`` in a stable order, one at a time (a run streams them: a list of
+    a million inputs would cost 0.2 GB). Hidden files and folders are skipped, and symbolic links
+    to folders are not followed (so a link loop cannot trap the walk)."""
+    _check_root(root)
     for relative in _files(root):
         suffix = Path(relative).suffix.lower()
         try:
             if suffix == ".jsonl":
-                refs.extend(InputRef(relative, offset) for offset in _jsonl_offsets(root / relative))
+                yield from (InputRef(relative, offset) for offset in _jsonl_offsets(root / relative))
                 continue
             if suffix == ".parquet":
                 parquet = pq.ParquetFile(root / relative)
                 if {"text", "html"} & set(parquet.schema_arrow.names):
-                    refs.extend(InputRef(relative, row) for row in range(parquet.metadata.num_rows))
+                    yield from (InputRef(relative, row) for row in range(parquet.metadata.num_rows))
                     continue
         except (OSError, ValueError, pq.lib.ArrowException):
             pass  # unreadable record file: one input, which read() quarantines with the reason
-        refs.append(InputRef(relative))
-    return refs
+        yield InputRef(relative)
+
+
+def discover(root: Path) -> list[InputRef]:
+    """Every input under ``root`` as a list (for small folders and tests; runs use iter_inputs)."""
+    return list(iter_inputs(root))
+
+
+def count_inputs(root: Path) -> int:
+    """How many inputs iter_inputs will give (for progress), without holding them."""
+    return sum(1 for _ in iter_inputs(root))
 
 
 def _file_id(path: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,8 +11,8 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from berita.expectations.checks import Thresholds
-from berita.flows import dedupe, faults, learning, quality, reporting, sources, validation, warehouse
-from berita.flows.plan import Fingerprint, KnownInputs
+from berita.flows import dedupe, faults, learning, quality, reporting, sources, state, validation, warehouse
+from berita.flows.plan import Fingerprint
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.dedupe import DuplicateIndex
 from berita.transforms.records import Article, Quarantined
@@ -36,20 +37,23 @@ class BatchStats:
     quarantined: int = 0
     duplicates: int = 0  # inputs whose cleaned body repeats an earlier article
     near_duplicates: int = 0
-    body_duplicates: set[str] = field(default_factory=set)  # their input ids
     removed_by_category: Counter[str] = field(default_factory=Counter)
     quarantine_reasons: list[tuple[str, str, str]] = field(default_factory=list)
     article_of: dict[str, str | None] = field(default_factory=dict)  # input_id -> article_id or None
 
     def add(self, other: BatchStats) -> None:
+        """Add a batch's counts to a run's. Per-input details stay with the batch (a run's memory
+        must not grow with its inputs); the run keeps the first REPORTED_REASONS reasons."""
         self.articles += other.articles
         self.quarantined += other.quarantined
         self.duplicates += other.duplicates
         self.near_duplicates += other.near_duplicates
-        self.body_duplicates |= other.body_duplicates
         self.removed_by_category.update(other.removed_by_category)
-        self.quarantine_reasons.extend(other.quarantine_reasons)
-        self.article_of.update(other.article_of)
+        room = REPORTED_REASONS - len(self.quarantine_reasons)
+        self.quarantine_reasons.extend(other.quarantine_reasons[: max(room, 0)])
+
+
+REPORTED_REASONS = 200  # quarantine reasons a run keeps for its report (all are in the quarantine table)
 
 
 @io_task("recover-warehouse")
@@ -58,18 +62,21 @@ def recover_warehouse(warehouse_dir: str) -> list[str]:
 
 
 @io_task("load-known-inputs")
-def load_known_inputs(warehouse_dir: str) -> KnownInputs:
-    ledger = warehouse.read_table(Path(warehouse_dir), "inputs", ["input_id", "source_uri", "article_id"])
-    known = KnownInputs()
-    for input_id, source_uri, article in zip(*(ledger.column(i).to_pylist() for i in range(3)), strict=True):
-        if input_id is not None:
-            known.record(input_id, source_uri, article)
-    return known
+def load_known_inputs(warehouse_dir: str, db: sqlite3.Connection) -> int:
+    """Put the published inputs ledger into the run's state file (a batch of rows at a time);
+    returns its rows. Idempotent, so a retry is safe."""
+    rows = 0
+    for batch in warehouse.iter_table(Path(warehouse_dir), "inputs", ["input_id", "source_uri", "article_id"]):
+        state.load_ledger(db, zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True))
+        rows += batch.num_rows
+    db.commit()
+    return rows
 
 
-@io_task("discover-inputs")
-def discover_inputs(input_dir: str) -> list[sources.InputRef]:
-    return sources.discover(Path(input_dir))
+@io_task("count-inputs")
+def count_inputs(input_dir: str) -> int:
+    """How many inputs the folder holds (the run then streams them, batch by batch)."""
+    return sources.count_inputs(Path(input_dir))
 
 
 @io_task("fingerprint-batch")
@@ -158,9 +165,17 @@ def write_report(warehouse_dir: str, result: Any, status: str, started: datetime
 
 
 @io_task("load-duplicate-index")
-def load_duplicate_index(warehouse_dir: str, reprocess: bool) -> DuplicateIndex:
-    """Published bodies' keys and MinHash signatures (none when reprocessing: every table is replaced)."""
-    return DuplicateIndex() if reprocess else dedupe.load_index(Path(warehouse_dir))
+def load_duplicate_index(warehouse_dir: str, reprocess: bool, db: sqlite3.Connection) -> DuplicateIndex:
+    """An index in the run's state file, holding the published bodies' keys and MinHash signatures
+    (none when reprocessing: every table is replaced)."""
+    db.execute("DELETE FROM body")  # a retry starts over
+    db.execute("DELETE FROM sig")
+    db.execute("DELETE FROM band")
+    index = DuplicateIndex(state.SqliteIndexStore(db))
+    if not reprocess:
+        dedupe.load_index(Path(warehouse_dir), index)
+    db.commit()
+    return index
 
 
 @task(name="dedupe-batch", cache_policy=NO_CACHE)
@@ -171,10 +186,10 @@ def dedupe_batch(warehouse_dir: str, run_id: str, part: str, index: DuplicateInd
 
 @io_task("learn-repeated-lines")
 def learn_repeated_lines(
-    warehouse_dir: str, run_id: str, parts: list[str], min_articles: int, use_history: bool
+    warehouse_dir: str, run_id: str, parts: list[str], min_articles: int, use_history: bool, db: sqlite3.Connection
 ) -> Counter[str]:
     """Remove lines the run's outlets repeat across many articles; stage the run's line_stats."""
-    return learning.learn_and_apply(Path(warehouse_dir), run_id, parts, min_articles, use_history)
+    return learning.learn_and_apply(Path(warehouse_dir), run_id, parts, min_articles, use_history, db)
 
 
 @task(name="check-accounting", cache_policy=NO_CACHE)

@@ -296,6 +296,15 @@ def read_table(warehouse: Path, table: str, columns: list[str] | None = None) ->
     return dataset.to_table(columns=columns)
 
 
+def iter_table(warehouse: Path, table: str, columns: list[str], rows: int = 64 * 1024) -> Iterator[pa.RecordBatch]:
+    """A published table's columns a batch of at most ``rows`` rows at a time (nothing when absent)."""
+    folder = warehouse / table
+    if folder.is_dir():
+        yield from ds.dataset(folder, format="parquet", partitioning="hive").to_batches(
+            columns=columns, batch_size=rows
+        )
+
+
 def _remove_if_empty(folder: Path) -> None:
     with contextlib.suppress(OSError):  # not empty (another run's leftovers) or already gone
         folder.rmdir()

@@ -20,6 +20,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 from datasketch import MinHash
@@ -117,12 +118,53 @@ class Verdict:
     similarity: float = 0.0
 
 
+class IndexStore(Protocol):
+    """Where a DuplicateIndex keeps what it has seen: in memory (:class:`MemoryStore`), or on disk
+    for a run of any size (``berita.flows.state.SqliteIndexStore``)."""
+
+    def __len__(self) -> int: ...
+    def exact_of(self, key: str) -> str | None: ...
+    def slots(self, bands: list[int]) -> set[int]: ...
+    def signature(self, slot: int) -> tuple[str, bytes]: ...
+    def add(self, article_id: str, key: str, sig: bytes | None, bands: list[int]) -> None: ...
+
+
+@dataclass
+class MemoryStore:
+    """An IndexStore in dicts and lists: a few hundred bytes an article (the key, the 64 x 4-byte
+    signature and one dict entry per band); bodies themselves are never held."""
+
+    exact: dict[str, str] = field(default_factory=dict)
+    bands: dict[int, int] = field(default_factory=dict)
+    ids: list[str] = field(default_factory=list)
+    signatures: list[bytes] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.exact)
+
+    def exact_of(self, key: str) -> str | None:
+        return self.exact.get(key)
+
+    def slots(self, bands: list[int]) -> set[int]:
+        return {self.bands[b] for b in bands if b in self.bands}
+
+    def signature(self, slot: int) -> tuple[str, bytes]:
+        return self.ids[slot], self.signatures[slot]
+
+    def add(self, article_id: str, key: str, sig: bytes | None, bands: list[int]) -> None:
+        self.exact.setdefault(key, article_id)
+        if sig is None:
+            return
+        slot = len(self.ids)
+        self.ids.append(article_id)
+        self.signatures.append(sig)
+        for band in bands:
+            self.bands.setdefault(band, slot)
+
+
 @dataclass
 class DuplicateIndex:
     """Bodies seen so far (earlier runs, then this run in input order), by exact key and by MinHash band.
-
-    Memory is a few hundred bytes per article: the key, the 64 x 4-byte signature and one dict
-    entry per band; bodies themselves are never held.
 
     >>> index = DuplicateIndex()
     >>> text = " ".join(f"kalimat{i}" for i in range(100))
@@ -135,37 +177,33 @@ class DuplicateIndex:
     'a'
     """
 
-    exact: dict[str, str] = field(default_factory=dict)
-    bands: dict[int, int] = field(default_factory=dict)
-    ids: list[str] = field(default_factory=list)
-    signatures: list[bytes] = field(default_factory=list)
+    store: IndexStore = field(default_factory=MemoryStore)
 
     def __len__(self) -> int:
-        return len(self.exact)
+        return len(self.store)
 
-    def add(self, article_id: str, key: str, sig: np.ndarray | None) -> None:
+    def add(self, article_id: str, key: str, sig: np.ndarray | None, bands: list[int] | None = None) -> None:
         """Remember a kept article (the first one seen wins every later comparison)."""
-        self.exact.setdefault(key, article_id)
         if sig is None:
-            return
-        slot = len(self.ids)
-        self.ids.append(article_id)
-        self.signatures.append(sig.astype(np.uint32).tobytes())
-        for band in _band_keys(sig):
-            self.bands.setdefault(band, slot)
+            self.store.add(article_id, key, None, [])
+        else:
+            self.store.add(article_id, key, sig.astype(np.uint32).tobytes(), bands or _band_keys(sig))
 
     def check(self, article_id: str, key: str, sig: np.ndarray | None) -> Verdict:
         """The verdict on a new body; a body that is not an exact duplicate is added to the index."""
-        if key in self.exact and self.exact[key] != article_id:
-            return Verdict(exact_of=self.exact[key], similarity=1.0)
+        twin = self.store.exact_of(key)
+        if twin is not None and twin != article_id:
+            return Verdict(exact_of=twin, similarity=1.0)
         verdict = Verdict()
-        if sig is not None:
-            best: tuple[float, int] | None = None
-            for slot in sorted({self.bands[b] for b in _band_keys(sig) if b in self.bands}):
-                score = similarity(sig, np.frombuffer(self.signatures[slot], dtype=np.uint32))
+        bands = None if sig is None else _band_keys(sig)
+        if sig is not None and bands is not None:
+            best: tuple[float, str] | None = None
+            for slot in sorted(self.store.slots(bands)):
+                other_id, other = self.store.signature(slot)
+                score = similarity(sig, np.frombuffer(other, dtype=np.uint32))
                 if score >= NEAR_THRESHOLD and (best is None or score > best[0]):
-                    best = (score, slot)
-            if best is not None and self.ids[best[1]] != article_id:
-                verdict = Verdict(near_of=self.ids[best[1]], similarity=best[0])
-        self.add(article_id, key, sig)
+                    best = (score, other_id)
+            if best is not None and best[1] != article_id:
+                verdict = Verdict(near_of=best[1], similarity=best[0])
+        self.add(article_id, key, sig, bands)
         return verdict
