@@ -125,8 +125,10 @@ def validate_staged_batch(
     staging = warehouse.staging_dir(root, run_id)
     tables = {t: warehouse.read_part(staging, run_id, t, part) for t in CONTENT_TABLES}
     frames = {t: _frame(data) for t, data in tables.items()}
-    ids = tables["articles"]["article_id"].to_pylist()
-    wanted = checks.all_checks(run_time, limits, ids, len(ids), 0)
+    ids = frames["articles"]["article_id"]
+    for child in CHILD_TABLES:
+        frames[child][checks.IN_BATCH] = frames[child]["article_id"].isin(ids)
+    wanted = checks.all_checks(run_time, limits, len(ids), 0)
     result = validation.validate(root, f"{run_id}-{part}", frames, [c for c in wanted if c.table in frames])
     tally = QualityTally()
     tally.record(result)

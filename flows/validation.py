@@ -6,6 +6,7 @@ needing a network), so its stores and Data Docs stay with the data they describe
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -64,6 +65,9 @@ def _context(gx_root: str) -> Any:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    for key in [k for k in _STORED if k[0] == gx_root]:  # bound to an earlier context of this root
+        del _STORED[key]
+    _SOURCES.pop(gx_root, None)
     context = gx.get_context(mode="file", project_root_dir=gx_root)
     context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     context.variables.save()
@@ -74,11 +78,32 @@ def gx_root(warehouse: Path) -> Path:
     return warehouse / GX_DIR
 
 
-def _checkpoint(context: Any, table: str, checks: list[Check]) -> Any:
+# Checkpoints this process has stored, by context (its root), table and the checks' definition. A run's
+# batches share their checks, so the suite, validation definition and checkpoint are stored once
+# and reused: storing them again cost about half of a batch's validation.
+_STORED: dict[tuple[str, str], tuple[str, Any]] = {}  # (gx root, table) -> (checks' definition, checkpoint)
+_SOURCES: dict[str, Any] = {}  # gx root -> this process's data source
+
+
+def _checkpoint(root: str, table: str, checks: list[Check]) -> Any:
+    signature = json.dumps([(c.name, c.expectation, c.kwargs) for c in checks], sort_keys=True, default=str)
+    stored = _STORED.get((root, table))
+    if stored is None or stored[0] != signature:  # new checks (another run, other limits): store them
+        stored = _STORED[(root, table)] = (signature, _store_checkpoint(root, table, checks))
+    return stored[1]
+
+
+def _store_checkpoint(root: str, table: str, checks: list[Check]) -> Any:
     import great_expectations as gx
     import great_expectations.expectations as gxe
 
-    source = context.data_sources.add_or_update_pandas("berita")
+    # One data source for every table, made afresh once per process (a source read back from the
+    # files of an earlier process is not bound to this context); made again per table, it would
+    # drop the other tables' assets.
+    context = _context(root)
+    source = _SOURCES.get(root)
+    if source is None:
+        source = _SOURCES[root] = context.data_sources.add_or_update_pandas("berita")
     asset = next((a for a in source.assets if a.name == table), None) or source.add_dataframe_asset(table)
     batch = next((b for b in asset.batch_definitions if b.name == "batch"), None)
     batch = batch or asset.add_batch_definition_whole_dataframe("batch")
@@ -108,14 +133,14 @@ def _result(check: Check, raw: Any) -> CheckResult:
 
 def validate(warehouse: Path, run_id: str, frames: dict[str, pd.DataFrame], checks: list[Check]) -> Validation:
     """Run every table's checkpoint on its frame (each frame carries a ROW_KEY column)."""
-    context = _context(str(gx_root(warehouse)))
+    root = str(gx_root(warehouse))
     by_name = {c.name: c for c in checks}
     validation = Validation()
     for table, frame in frames.items():
         table_checks = [c for c in checks if c.table == table]
         if not table_checks:
             continue
-        checkpoint = _checkpoint(context, table, table_checks)
+        checkpoint = _checkpoint(root, table, table_checks)
         outcome = checkpoint.run(batch_parameters={"dataframe": frame}, run_id=_gx_run_id(run_id, table))
         for suite_result in outcome.run_results.values():
             for raw in suite_result.results:

@@ -20,7 +20,7 @@ SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 
 def _columns_checked(table: str) -> set[str]:
     found: set[str] = set()
-    for check in all_checks(datetime.now(UTC), Thresholds(), [], 0, 0):
+    for check in all_checks(datetime.now(UTC), Thresholds(), 0, 0):
         if check.table == table:
             found |= {v for k, v in check.kwargs.items() if k in ("column", "column_A")}
             found |= set(check.kwargs.get("column_list", []))
@@ -40,9 +40,9 @@ def test_a_new_column_cannot_escape_validation(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_check_names_are_unique_and_levels_known() -> None:
-    names = [c.name for c in all_checks(datetime.now(UTC), Thresholds(min_sample=0), ["a"], 50, 50)]
+    names = [c.name for c in all_checks(datetime.now(UTC), Thresholds(min_sample=0), 50, 50)]
     assert len(names) == len(set(names))
-    assert {c.level for c in all_checks(datetime.now(UTC), Thresholds(), [], 0, 0)} == {"row", "batch"}
+    assert {c.level for c in all_checks(datetime.now(UTC), Thresholds(), 0, 0)} == {"row", "batch"}
 
 
 SHORT = (
