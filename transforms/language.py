@@ -15,8 +15,11 @@ CANDIDATES = (
     "INDONESIAN", "MALAY", "ENGLISH", "ARABIC", "CHINESE", "JAPANESE", "KOREAN", "DUTCH", "FRENCH",
     "GERMAN", "SPANISH", "PORTUGUESE", "RUSSIAN", "TAGALOG", "VIETNAMESE", "THAI", "TURKISH", "PERSIAN",
 )  # fmt: skip
-# Enough text to decide; more only costs time.
-SAMPLE_CHARS = 3000
+# Enough text to decide; more only costs time (lingua's time grows with the text). 1,000
+# characters (about 150 words) gave the same answer as 3,000 on all 350 bodies tried (the
+# benchmark corpus, the gold corpus, the seeds, Malay and English samples) at 0.58 ms instead of
+# 1.33 ms a document, which made language detection the largest cost of cleaning.
+SAMPLE_CHARS = 1000
 MIN_WORDS = 5
 # Indonesian and Malay share most of their vocabulary. On measured examples real Malay scored
 # 0.93-1.0 for Malay, while short Indonesian sentences scored up to 0.59 for Malay. berita's

@@ -335,7 +335,20 @@ def _combined(rules: tuple[Rule, ...]) -> re.Pattern[str]:
     return re.compile("|".join(parts))
 
 
+def _max_width(pattern: re.Pattern[str]) -> int:
+    """The longest string the pattern can match, in characters (huge when unbounded)."""
+    from re import _parser  # type: ignore[attr-defined]  # the stdlib's own pattern parser
+
+    return int(_parser.parse(pattern.pattern, pattern.flags).getwidth()[1])
+
+
 ANY_LINE_RULE = _combined(tuple(rule for rule in LINE_RULES if rule.needs is None))
+# Most body lines are long, and most rules can only match short lines: lines over SHORT_LINE
+# characters are tried against the rules that can match them only.
+SHORT_LINE = 80
+ANY_LONG_LINE_RULE = _combined(
+    tuple(rule for rule in LINE_RULES if rule.needs is None and _max_width(rule.pattern) > SHORT_LINE)  # type: ignore[arg-type]
+)
 GATED_RULES: tuple[Rule, ...] = tuple(rule for rule in LINE_RULES if rule.needs is not None)
 
 
@@ -349,7 +362,7 @@ def match_line_rule(line: str) -> tuple[Rule, re.Match[str]] | None:
     """
     if len(line) > 2000:  # no rule is written for lines this long; skip the work
         return None
-    if ANY_LINE_RULE.fullmatch(line) is None:
+    if (ANY_LINE_RULE if len(line) <= SHORT_LINE else ANY_LONG_LINE_RULE).fullmatch(line) is None:
         lower = line.lower()
         for rule in GATED_RULES:
             if rule.needs in lower:  # type: ignore[operator]

@@ -28,8 +28,8 @@ def columns_to_table(name: str, columns: dict[str, list[Any]]) -> pa.Table:
     return pa.Table.from_pydict({f.name: pa.array(columns[f.name], type=f.type) for f in schema}, schema=schema)
 
 
-def _article_row(a: Article) -> dict[str, Any]:
-    return {name: getattr(a, name) for name in arrow_schema("articles", with_partition=False).names}
+def _article_row(a: Article, names: list[str]) -> dict[str, Any]:
+    return {name: getattr(a, name) for name in names}
 
 
 def to_tables(articles: Iterable[Article], quarantined: Iterable[Quarantined]) -> dict[str, pa.Table]:
@@ -39,6 +39,7 @@ def to_tables(articles: Iterable[Article], quarantined: Iterable[Quarantined]) -
     0
     """
     articles = list(articles)
+    article_columns = arrow_schema("articles", with_partition=False).names
     paragraphs = [
         {"article_id": a.article_id, "seq": p.seq, "kind": p.kind, "text": p.text, "line_no": p.line_no}
         for a in articles
@@ -62,7 +63,7 @@ def to_tables(articles: Iterable[Article], quarantined: Iterable[Quarantined]) -
     ]
     quarantine = [{"source_uri": q.source_uri, "stage": q.stage, "reason": q.reason} for q in quarantined]
     return {
-        "articles": rows_to_table("articles", [_article_row(a) for a in articles]),
+        "articles": rows_to_table("articles", [_article_row(a, article_columns) for a in articles]),
         "paragraphs": rows_to_table("paragraphs", paragraphs),
         "related_links": rows_to_table("related_links", links),
         "removed_lines": rows_to_table("removed_lines", removed),
