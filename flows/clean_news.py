@@ -222,7 +222,7 @@ def clean_news(
                 part = f"{n:05d}"
                 result.inputs_seen += len(batch)
                 with result.timed("fingerprint"):
-                    fingerprints = fingerprint_batch(input_dir, batch, options.max_input_bytes)
+                    fingerprints = fingerprint_batch(input_dir, batch, options.max_input_bytes).items
                     plan = plan_batch(fingerprints, state.known_for(db, [f.input_id for f in fingerprints]), set())
                     state.mark_pending(db, [f.input_id for f in plan.to_clean if f.input_id is not None])
                 result.unchanged += plan.unchanged

@@ -79,10 +79,20 @@ def count_inputs(input_dir: str) -> int:
     return sources.count_inputs(Path(input_dir))
 
 
+@dataclass
+class Fingerprints:
+    """A batch's fingerprints. Wrapped, not a bare list: Prefect links each item of a task's
+    returned collection to the task's state for the rest of the flow run (a dict entry an input,
+    which a 200,000-input run would keep to its end); it goes one level deep only."""
+
+    items: list[Fingerprint]
+
+
 @io_task("fingerprint-batch")
-def fingerprint_batch(input_dir: str, refs: list[sources.InputRef], max_bytes: int) -> list[Fingerprint]:
+def fingerprint_batch(input_dir: str, refs: list[sources.InputRef], max_bytes: int) -> Fingerprints:
     """Name and content hash of each input (the bytes are read, hashed and dropped)."""
-    return [Fingerprint(r.ref, r.source_uri, r.input_id) for r in sources.read_batch(Path(input_dir), refs, max_bytes)]
+    batch = sources.read_batch(Path(input_dir), refs, max_bytes)
+    return Fingerprints([Fingerprint(r.ref, r.source_uri, r.input_id) for r in batch])
 
 
 def _clean(raw: sources.RawInput, options: CleanOptions) -> Article | Quarantined:

@@ -36,6 +36,16 @@ def _year(text: str) -> int:
     return year + 2000 if year < 100 else year
 
 
+_ZONES: dict[int, timezone] = {}
+
+
+def _zone(hours: int) -> timezone:
+    zone = _ZONES.get(hours)
+    if zone is None:
+        zone = _ZONES[hours] = timezone(timedelta(hours=hours))
+    return zone
+
+
 def _to_utc(match: re.Match[str], year: int, month: int, day: int) -> datetime | None:
     groups = match.groupdict()
     try:
@@ -44,7 +54,7 @@ def _to_utc(match: re.Match[str], year: int, month: int, day: int) -> datetime |
         offset = chardata.TIMEZONES.get((groups.get("tz") or "").lower(), DEFAULT_OFFSET_HOURS)
         local = datetime(
             year, month, day, int(groups["hour"]), int(groups["minute"]), int(groups.get("second") or 0),
-            tzinfo=timezone(timedelta(hours=offset)),
+            tzinfo=_zone(offset),
         )  # fmt: skip
     except ValueError:  # 31 February and friends: not a date
         return None

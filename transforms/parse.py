@@ -31,6 +31,7 @@ BYLINE_FIELD = re.compile(
 # Names in a byline: capitalised words (initials allowed), separated by commas, "dan" or "&".
 _NAME = r"[A-Z][\w.'\-]*(?: [A-Z][\w.'\-]*){0,4}"
 NAMES = re.compile(rf"{_NAME}(?:\s*(?:,|&|\bdan\b)\s*{_NAME}){{0,5}}")
+NAME_SEPARATORS = re.compile(r",|\bdan\b|&")
 WRITER_ROLES = frozenset(
     {"penulis", "reporter", "pewarta", "wartawan", "kontributor", "oleh", "writer", "author", "by", "rep"}
 )
@@ -77,8 +78,8 @@ def _domain_extractor() -> tldextract.TLDExtract:
 
 
 # Outlet tokens come from a small vocabulary (datelines, mastheads, desks) and the lookup behind
-# them is slow (tldextract), so answers are cached; the cache is bounded, and the functions pure.
-@lru_cache(maxsize=8192)
+# them is slow (tldextract), so answers are cached; the cache is bounded, and the function pure.
+@lru_cache(maxsize=2048)
 def registered_domain(token: str) -> str | None:
     """The registered domain of an outlet token from a dateline or URL, lower-cased.
 
@@ -92,7 +93,6 @@ def registered_domain(token: str) -> str | None:
     return domain.lower() or None
 
 
-@lru_cache(maxsize=8192)
 def outlet_signature(text: str) -> str | None:
     """The outlet named by a brand-and-desk signature line: "kumparanNEWS", "detikFinance".
 
@@ -309,7 +309,7 @@ def _take_byline(line: Line, out: Parsed) -> bool:
     for f in fields:
         assert f is not None
         if set(re.findall(r"\w+", f.group("role").lower())) & WRITER_ROLES:
-            for name in re.split(r",|\bdan\b|&", f.group("names")):
+            for name in NAME_SEPARATORS.split(f.group("names")):
                 if name.strip(" ."):
                     out.authors.append(name.strip(" ."))
     out.lift(line, "meta.byline")
