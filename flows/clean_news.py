@@ -20,6 +20,7 @@ from berita.flows.lock import warehouse_lock
 from berita.flows.plan import BatchPlan, plan_batch
 from berita.flows.quality import QualityTally
 from berita.flows.tasks import (
+    REPORTED_REASONS,
     BatchStats,
     check_accounting,
     clean_batch,
@@ -194,13 +195,13 @@ def clean_news(
         result.notes = ([stale] if stale else []) + recover_warehouse(warehouse_dir)
         # Per-input bookkeeping lives in a SQLite file in the staging area, not in memory.
         db = state.connect(state.state_path(Path(staging)))
+        window: deque[tuple[str, BatchPlan, Any]] = deque()  # batches being cleaned, in input order
         try:
             if not reprocess:
                 load_known_inputs(warehouse_dir, quote(db))  # type: ignore[call-overload]
             total = count_inputs(input_dir)
             progress.report(0, total)
             cleaned: list[tuple[str, BatchStats]] = []
-            window: deque[tuple[str, BatchPlan, Any]] = deque()  # batches being cleaned, in input order
 
             def finish_oldest() -> None:
                 """Wait for the oldest batch in flight, then validate it (validation runs here, in order)."""
@@ -214,6 +215,7 @@ def clean_news(
                 state.stage_draft(db, part, _draft_rows(plan, stats))
                 db.commit()
                 stats.article_of.clear()  # now in the state file
+                del stats.quarantine_reasons[REPORTED_REASONS:]  # all are in the quarantine table
                 cleaned.append((part, stats))
                 progress.report(min(len(cleaned) * batch_size, total), total)
                 logger.info("batch %s: %d new inputs, %d unchanged", part, len(plan.to_clean), plan.unchanged)
@@ -277,11 +279,21 @@ def clean_news(
                 state.state_path(Path(staging)).unlink(missing_ok=True)  # scratch: never published
                 publish_run(warehouse_dir, result.run_id, mode, _runs_row(result, started, "succeeded", None))
         except BaseException as exc:
+            _cancel_in_flight(window)
             db.close()
             warehouse.discard(Path(warehouse_dir), result.run_id)
             _record_failure(warehouse_dir, result, started, exc)
             raise
     return result
+
+
+def _cancel_in_flight(window: deque[tuple[str, BatchPlan, Any]]) -> None:
+    """Cancel the batches still queued on the task runner when the run fails (best effort: a
+    batch already running finishes, and what it stages is removed by the next run's recovery)."""
+    for _, _, pending in window:
+        wrapped = getattr(pending, "wrapped_future", None)
+        if wrapped is not None:
+            wrapped.cancel()
 
 
 def _record_failure(warehouse_dir: str, result: RunResult, started: datetime, exc: BaseException) -> None:

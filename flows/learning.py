@@ -27,7 +27,7 @@ def _article_candidates(articles: pa.Table, paragraphs: pa.Table) -> dict[str, t
     return {a: (outlet_of[a], repeated.candidates(a, sorted(ps))) for a, ps in texts.items()}
 
 
-LINE_STATS_CHUNK = 100_000  # line_stats rows per staged part
+LINE_STATS_CHUNK = 25_000  # line_stats rows per staged part (and held in memory at once)
 
 
 def learn_and_apply(

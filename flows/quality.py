@@ -157,7 +157,7 @@ def _tally_content(tables: dict[str, pa.Table], moved: set[str], tally: QualityT
     tally.removed_by_category.update(kept["category"].to_pylist())
 
 
-RUN_CHUNK_ROWS = 50_000  # the run-level tables are validated this many rows at a time
+RUN_CHUNK_ROWS = 25_000  # the run-level tables are validated this many rows at a time
 
 
 def validate_run(

@@ -113,3 +113,23 @@ def test_a_real_dask_cluster_writes_what_one_process_writes(tmp_path: Path) -> N
         assert _table_rows(tmp_path / "dask", table) == _table_rows(tmp_path / "single", table), table
     articles = _table_rows(tmp_path / "single", "articles")
     assert len(articles) >= 100
+
+
+def test_a_failed_run_cancels_the_batches_still_queued() -> None:
+    """When the flow fails, batches waiting on the task runner are cancelled, not left to run."""
+    import threading
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+    from types import SimpleNamespace
+
+    from berita.flows.clean_news import _cancel_in_flight
+
+    release = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        running = pool.submit(release.wait)
+        queued = [pool.submit(lambda: "cleaned") for _ in range(2)]
+        window = deque(("part", None, SimpleNamespace(wrapped_future=f)) for f in [running, *queued])
+        _cancel_in_flight(window)  # type: ignore[arg-type]
+        release.set()
+    assert all(f.cancelled() for f in queued)
+    assert running.result() is True  # a batch already running finishes

@@ -378,9 +378,14 @@ def _plain_sentence(text: str, whole: str, captions: set[str]) -> bool:
     ...         "kecamatan sejak pekan lalu, kata kepala dinas sosial.")
     >>> _plain_sentence(line, line, set()), _plain_sentence(line[:-1] + " (ant).", line, set())
     (True, False)
+    >>> _plain_sentence(line[:-1] + ', "Kami siap."', line, set()), _plain_sentence(line + " ***", line, set())
+    (True, False)
     """
-    if len(text) <= _META_MAX_LEN or text[-1] not in _SENTENCE_STOPS or text[-2:] in _CODE_ENDS:
+    if len(text) <= _META_MAX_LEN or text[-2:] in _CODE_ENDS:
         return False
+    if text[-1] not in _SENTENCE_STOPS and (text[-1] not in _CLOSING_QUOTES or text[-2] not in _SENTENCE_STOPS):
+        return False  # a sentence end, or one inside a closing quote: 'kata dia, "Kami siap."'
+
     if text[:1] in chardata.CAPTION_BULLETS or text in captions or text[:6].lower() in _WIRE_WORDS:
         return False
     # _take_byline's first tests, on the whole line as it sees it
@@ -392,6 +397,7 @@ def _plain_sentence(text: str, whole: str, captions: set[str]) -> bool:
 
 _META_MAX_LEN = 120  # date_line's limit; wire lines are shorter still
 _SENTENCE_STOPS = frozenset(".!?")
+_CLOSING_QUOTES = frozenset("\"'\u201d\u2019")
 _CODE_ENDS = frozenset({").", "]."})  # "...(ant)." ends in an editor code, not a sentence
 
 
