@@ -30,8 +30,8 @@ class PartDuplicates:
 
 def load_index(root: Path, index: dedupe.DuplicateIndex) -> dedupe.DuplicateIndex:
     """Add every published article's body keys to ``index`` (streamed: a batch of rows at a time)."""
-    for batch in warehouse.iter_table(root, "signatures", ["article_id", "body_hash", "minhash"]):
-        for article_id, key, blob in zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True):
+    for batch in warehouse.iter_table_rows(root, "signatures", ["article_id", "body_hash", "minhash"]):
+        for article_id, key, blob in batch:
             index.add(article_id, key, None if blob is None else np.frombuffer(blob, dtype=np.uint32))
     return index
 

@@ -39,8 +39,8 @@ def learn_and_apply(
     staging = warehouse.staging_dir(root, run_id)
     db.execute("DELETE FROM line")  # a retried task counts from scratch
     if use_history:
-        for batch in warehouse.iter_table(root, "line_stats", ["outlet", "line_hash", "articles"]):
-            state.add_earlier_counts(db, zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True))
+        for batch in warehouse.iter_table_rows(root, "line_stats", ["outlet", "line_hash", "articles"]):
+            state.add_earlier_counts(db, batch)
     for part in parts:
         articles = warehouse.read_part(staging, run_id, "articles", part)
         paragraphs = warehouse.read_part(staging, run_id, "paragraphs", part)

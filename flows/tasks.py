@@ -66,9 +66,9 @@ def load_known_inputs(warehouse_dir: str, db: sqlite3.Connection) -> int:
     """Put the published inputs ledger into the run's state file (a batch of rows at a time);
     returns its rows. Idempotent, so a retry is safe."""
     rows = 0
-    for batch in warehouse.iter_table(Path(warehouse_dir), "inputs", ["input_id", "source_uri", "article_id"]):
-        state.load_ledger(db, zip(*(batch.column(i).to_pylist() for i in range(3)), strict=True))
-        rows += batch.num_rows
+    for batch in warehouse.iter_table_rows(Path(warehouse_dir), "inputs", ["input_id", "source_uri", "article_id"]):
+        state.load_ledger(db, batch)
+        rows += len(batch)
     db.commit()
     return rows
 

@@ -24,6 +24,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.dataset as ds
@@ -303,6 +304,12 @@ def iter_table(warehouse: Path, table: str, columns: list[str], rows: int = 64 *
         yield from ds.dataset(folder, format="parquet", partitioning="hive").to_batches(
             columns=columns, batch_size=rows
         )
+
+
+def iter_table_rows(warehouse: Path, table: str, columns: list[str]) -> Iterator[list[tuple[Any, ...]]]:
+    """A published table's ``columns`` as lists of row tuples, one list per batch of rows."""
+    for batch in iter_table(warehouse, table, columns):
+        yield list(zip(*(batch.column(name).to_pylist() for name in columns), strict=True))
 
 
 def _remove_if_empty(folder: Path) -> None:

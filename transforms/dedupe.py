@@ -194,9 +194,9 @@ class DuplicateIndex:
         twin = self.store.exact_of(key)
         if twin is not None and twin != article_id:
             return Verdict(exact_of=twin, similarity=1.0)
-        verdict = Verdict()
-        bands = None if sig is None else _band_keys(sig)
-        if sig is not None and bands is not None:
+        verdict, bands = Verdict(), None
+        if sig is not None:
+            bands = _band_keys(sig)
             best: tuple[float, str] | None = None
             for slot in sorted(self.store.slots(bands)):
                 other_id, other = self.store.signature(slot)

@@ -40,7 +40,6 @@ BYLINE_SPLIT = re.compile(r"\s*\|\s*|\s*/\s*(?=(?:red|editor|redaktur|foto)\b)",
 _TAIL = 60  # end marks and editor codes are short: look for them in a line's last characters only
 END_MARKER = re.compile(r"\s*(?:\*{3,}|\(\*{3,}\)|#{3,}|\u25a0|\u25aa)\s*$")
 _END_MARK_CHARS = frozenset("*)#\u25a0\u25aa")  # the last character of every END_MARKER
-_CODE_END_CHARS = frozenset(")]")  # ... and of every GLUED_EDITOR_CODE, before its optional "."
 
 
 @dataclass
@@ -197,7 +196,7 @@ def _is_caption(text: str, captions: set[str]) -> bool:
     return text.rstrip()[-1:] in _CLOSING_BRACKETS and shapes.caption_credit(text)
 
 
-_CLOSING_BRACKETS = frozenset(")]")
+_CLOSING_BRACKETS = frozenset(")]")  # a photo credit's and an editor code's last character
 
 
 def _caption_text(text: str) -> str:
@@ -262,6 +261,15 @@ def _take_date(line: Line, found: dates.FoundDate, out: Parsed) -> None:
 BYLINE_LABEL = re.compile(r"(?i)(penulis|reporter|pewarta|wartawan|kontributor|editor|redaktur|penyunting)\s*:?")
 
 
+def _running_text(text: str) -> bool:
+    """Too long or too many words for a byline, told by cheap tests (a False says nothing)."""
+    spaces = text.count(" ")
+    if len(text) > 300 or spaces > 40:
+        return True
+    # Single spaces between words (as repaired lines have) mean at least spaces + 1 words.
+    return spaces >= 14 and "  " not in text and text[:1] != " " and text[-1:] != " "
+
+
 def _take_byline(line: Line, out: Parsed) -> bool:
     """Bylines such as 'Penulis: X | Editor: Y'; writers are added to authors.
 
@@ -271,12 +279,7 @@ def _take_byline(line: Line, out: Parsed) -> bool:
     False
     """
     text = line.text
-    spaces = text.count(" ")
-    if len(text) > 300 or spaces > 40:  # running text, ruled out cheaply
-        return False
-    # Single spaces between words (as repaired lines have) mean at least spaces + 1 words.
-    single_spaced = "  " not in text and text[:1] != " " and text[-1:] != " "
-    if (single_spaced and spaces >= 14) or shapes.word_count(text) > 14:
+    if _running_text(text) or shapes.word_count(text) > 14:
         return False
     desk = chardata.DESK_BYLINE.fullmatch(text)
     if desk is not None:
@@ -388,11 +391,7 @@ def _plain_sentence(text: str, whole: str, captions: set[str]) -> bool:
 
     if text[:1] in chardata.CAPTION_BULLETS or text in captions or text[:6].lower() in _WIRE_WORDS:
         return False
-    # _take_byline's first tests, on the whole line as it sees it
-    spaces = whole.count(" ")
-    if len(whole) > 300 or spaces > 40:
-        return True
-    return spaces >= 14 and "  " not in whole and whole[:1] != " " and whole[-1:] != " "
+    return _running_text(whole)  # _take_byline's first test, on the whole line as it sees it
 
 
 _META_MAX_LEN = 120  # date_line's limit; wire lines are shorter still
@@ -425,7 +424,7 @@ def _parse_body(lines: list[Line], dateline: Dateline | None, out: Parsed, capti
             if marker is not None and marker.start() > 0:
                 out.lift(line, "meta.end_marker", text[marker.start() :].strip())
                 text = text[: marker.start()]
-        if text.rstrip().removesuffix(".")[-1:] in _CODE_END_CHARS:
+        if text.rstrip().removesuffix(".")[-1:] in _CLOSING_BRACKETS:  # every editor code ends so
             text = _cut_editor_code(line, text, out)
         nxt = segments[i + 1][1] if i + 1 < len(segments) else None
         kind = _body_kind(text, nxt, captions, caption_style)
