@@ -20,7 +20,6 @@ from berita.flows.lock import warehouse_lock
 from berita.flows.plan import BatchPlan, plan_batch
 from berita.flows.quality import QualityTally
 from berita.flows.tasks import (
-    REPORTED_REASONS,
     BatchStats,
     check_accounting,
     clean_batch,
@@ -39,6 +38,7 @@ from berita.flows.tasks import (
 )
 from berita.transforms.article import CleanOptions
 from prefect import flow, get_run_logger
+from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
 import berita
@@ -57,6 +57,19 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
             batch = []
     if batch:
         yield batch
+
+
+def release_task_links() -> None:
+    """Drop the links Prefect keeps from each task result to its task run's state.
+
+    A flow run keeps them in ``FlowRunContext.run_results`` until it ends, only to name a task
+    run as the upstream of a later task that is passed the same object. The flow calls this once a
+    batch is done with: no result of a finished batch is passed to a later task, and the links
+    were a state object and more per task call, memory that grew with every batch.
+    """
+    context = FlowRunContext.get()
+    if context is not None:
+        context.run_results.clear()
 
 
 def new_run_id() -> str:
@@ -201,7 +214,7 @@ def clean_news(
                 load_known_inputs(warehouse_dir, quote(db))  # type: ignore[call-overload]
             total = count_inputs(input_dir)
             progress.report(0, total)
-            cleaned: list[tuple[str, BatchStats]] = []
+            parts: list[str] = []  # the batches cleaned, in order (a run keeps no batch's details)
 
             def finish_oldest() -> None:
                 """Wait for the oldest batch in flight, then validate it (validation runs here, in order)."""
@@ -215,9 +228,10 @@ def clean_news(
                 state.stage_draft(db, part, _draft_rows(plan, stats))
                 db.commit()
                 stats.article_of.clear()  # now in the state file
-                del stats.quarantine_reasons[REPORTED_REASONS:]  # all are in the quarantine table
-                cleaned.append((part, stats))
-                progress.report(min(len(cleaned) * batch_size, total), total)
+                result.stats.add(stats)  # its counts; its first reasons for the report (all are in the table)
+                parts.append(part)
+                release_task_links()
+                progress.report(min(len(parts) * batch_size, total), total)
                 logger.info("batch %s: %d new inputs, %d unchanged", part, len(plan.to_clean), plan.unchanged)
 
             for n, batch in enumerate(batched(sources.iter_inputs(Path(input_dir)), batch_size)):
@@ -239,7 +253,6 @@ def clean_news(
                     finish_oldest()
             while window:
                 finish_oldest()
-            parts = [part for part, _ in cleaned]
             with result.timed("learn"):
                 learned = learn_repeated_lines(
                     warehouse_dir, result.run_id, parts, learn_min_articles, not reprocess, quote(db)
@@ -250,15 +263,15 @@ def clean_news(
                 result.quality.removed_by_category["repeated"] += sum(learned.values())
             with result.timed("dedupe"):
                 index = load_duplicate_index(warehouse_dir, reprocess, quote(db))  # type: ignore[call-overload]
-            for part, stats in cleaned:
+            for part in parts:
                 with result.timed("dedupe"):
                     found = dedupe_batch(warehouse_dir, result.run_id, part, quote(index))  # type: ignore[call-overload]
-                _apply_duplicates(stats, result.quality, found)
+                _apply_duplicates(result.stats, result.quality, found)
                 with result.timed("ledger"):
                     rows = _ledger_rows(state.take_draft(db, part), found.exact_of, db)
                     stage_ledger(staging, result.run_id, part, rows)
-                result.stats.add(stats)
                 result.inputs_new += len(rows)
+                release_task_links()
             db.commit()
             db.close()
             with result.timed("accounting"):
