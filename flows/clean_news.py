@@ -17,6 +17,7 @@ from berita.expectations.checks import Thresholds
 from berita.flows import progress, sources, state, warehouse
 from berita.flows.dedupe import PartDuplicates
 from berita.flows.lock import warehouse_lock
+from berita.flows.memory import release_free_memory
 from berita.flows.plan import BatchPlan, plan_batch
 from berita.flows.quality import QualityTally
 from berita.flows.tasks import (
@@ -231,6 +232,7 @@ def clean_news(
                 result.stats.add(stats)  # its counts; its first reasons for the report (all are in the table)
                 parts.append(part)
                 release_task_links()
+                release_free_memory()
                 progress.report(min(len(parts) * batch_size, total), total)
                 logger.info("batch %s: %d new inputs, %d unchanged", part, len(plan.to_clean), plan.unchanged)
 
@@ -272,6 +274,7 @@ def clean_news(
                     stage_ledger(staging, result.run_id, part, rows)
                 result.inputs_new += len(rows)
                 release_task_links()
+                release_free_memory()
             db.commit()
             db.close()
             with result.timed("accounting"):

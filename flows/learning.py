@@ -9,6 +9,7 @@ from typing import Any
 
 import pyarrow as pa
 from berita.flows import state, warehouse
+from berita.flows.memory import release_free_memory
 from berita.transforms import dedupe, repeated, shapes
 from berita.transforms.tables import columns_to_table, rows_to_table
 
@@ -27,6 +28,10 @@ def _article_candidates(articles: pa.Table, paragraphs: pa.Table) -> dict[str, t
     return {a: (outlet_of[a], repeated.candidates(a, sorted(ps))) for a, ps in texts.items()}
 
 
+# The columns that find candidate lines (bodies and the rest are read only to rewrite a batch).
+_ARTICLE_COLUMNS = ["article_id", "outlet"]
+_PARAGRAPH_COLUMNS = ["article_id", "seq", "kind", "text"]
+
 LINE_STATS_CHUNK = 25_000  # line_stats rows per staged part (and held in memory at once)
 
 
@@ -42,8 +47,8 @@ def learn_and_apply(
         for batch in warehouse.iter_table_rows(root, "line_stats", ["outlet", "line_hash", "articles"]):
             state.add_earlier_counts(db, batch)
     for part in parts:
-        articles = warehouse.read_part(staging, run_id, "articles", part)
-        paragraphs = warehouse.read_part(staging, run_id, "paragraphs", part)
+        articles = warehouse.read_part(staging, run_id, "articles", part, _ARTICLE_COLUMNS)
+        paragraphs = warehouse.read_part(staging, run_id, "paragraphs", part, _PARAGRAPH_COLUMNS)
         text_of = {
             (r["article_id"], r["seq"]): r["text"] for r in paragraphs.select(["article_id", "seq", "text"]).to_pylist()
         }
@@ -53,11 +58,13 @@ def learn_and_apply(
             for c in {c.hash: c for c in found}.values()  # an article counts once per line
         ]
         state.count_lines(db, rows)
+        release_free_memory()
     learned = repeated.learned_boilerplate(state.frequent_lines(db, min_articles), min_articles) if min_articles else {}
     removed: Counter[str] = Counter()
     if learned:
         for part in parts:
             removed.update(_apply(staging, run_id, part, learned))
+            release_free_memory()
     for n, chunk in enumerate(state.this_run_lines(db, LINE_STATS_CHUNK)):
         columns: dict[str, list[Any]] = {
             "outlet": [r[0] for r in chunk], "line_hash": [r[1] for r in chunk],
@@ -70,15 +77,17 @@ def learn_and_apply(
 
 def _apply(staging: Path, run_id: str, part: str, learned: dict[str, set[str]]) -> Counter[str]:
     """Remove learned lines from one staged batch; bodies and word counts are rebuilt."""
-    articles = warehouse.read_part(staging, run_id, "articles", part)
-    paragraphs = warehouse.read_part(staging, run_id, "paragraphs", part)
+    articles = warehouse.read_part(staging, run_id, "articles", part, _ARTICLE_COLUMNS)
+    paragraphs = warehouse.read_part(staging, run_id, "paragraphs", part, _PARAGRAPH_COLUMNS)
     drop: dict[str, set[int]] = {}
     for article_id, (outlet, found) in _article_candidates(articles, paragraphs).items():
         seqs = {c.seq for c in found if c.hash in learned.get(outlet, set())}
         if seqs:
             drop[article_id] = seqs
-    if not drop:
+    if not drop:  # most batches: read no more than the columns that tell
         return Counter()
+    articles = warehouse.read_part(staging, run_id, "articles", part)
+    paragraphs = warehouse.read_part(staging, run_id, "paragraphs", part)
     outlet_of = dict(zip(articles["article_id"].to_pylist(), articles["outlet"].to_pylist(), strict=True))
     kept_rows, removed_rows = [], []
     by_article: dict[str, list[dict[str, object]]] = {}

@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from berita.expectations import checks
 from berita.flows import validation, warehouse
+from berita.flows.memory import release_free_memory
 from berita.transforms.tables import rows_to_table
 
 CONTENT_TABLES = ("articles", "paragraphs", "related_links", "removed_lines", "quarantine")
@@ -174,6 +175,7 @@ def validate_run(
             tally.record(result)
             if result.batch_failures:
                 raise ValidationFailed(_describe(result.batch_failures))
+            release_free_memory()
     summary_frame = _frame(pa.Table.from_pylist([summary]))
     result = validation.validate(
         root, f"{run_id}-run", {"summary": summary_frame}, checks.summary_checks(limits, articles, inputs)
@@ -192,15 +194,18 @@ def check_accounting(root: Path, run_id: str, inputs_new: int, articles: int, qu
     """Every new input of the run is in exactly one place: an article, a duplicate reference, or a
     quarantine row; and the staged tables hold exactly the counted rows."""
     staging = warehouse.staging_dir(root, run_id)
-    # Row counts come from the Parquet footers and outcomes from one column: a 200k-document run
-    # must not load its articles (bodies and all) to count them.
-    ledger = warehouse.read_run_table(staging, run_id, "inputs", ["outcome"])
-    outcomes = Counter({row["values"]: row["counts"] for row in pc.value_counts(ledger["outcome"]).to_pylist()})
+    # Row counts come from the Parquet footers and outcomes from one column, a chunk at a time: a
+    # 200k-document run must not load its articles (bodies and all) to count them.
+    outcomes: Counter[str] = Counter()
+    ledger_rows = 0
+    for chunk in warehouse.iter_run_table(staging, run_id, "inputs", RUN_CHUNK_ROWS, ["outcome"]):
+        ledger_rows += chunk.num_rows
+        outcomes.update({row["values"]: row["counts"] for row in pc.value_counts(chunk["outcome"]).to_pylist()})
     staged_articles = warehouse.count_run_rows(staging, run_id, "articles")
     staged_quarantine = warehouse.count_run_rows(staging, run_id, "quarantine")
     problems = []
-    if ledger.num_rows != inputs_new:
-        problems.append(f"{ledger.num_rows} ledger rows for {inputs_new} new inputs")
+    if ledger_rows != inputs_new:
+        problems.append(f"{ledger_rows} ledger rows for {inputs_new} new inputs")
     if outcomes["article"] != articles or staged_articles != articles:
         problems.append(f"{articles} articles counted, {outcomes['article']} in the ledger, {staged_articles} staged")
     if outcomes["quarantined"] != quarantined or staged_quarantine != quarantined:

@@ -21,7 +21,7 @@ from typing import Any
 from berita.flows.plan import KnownInputs
 
 STATE_FILE = "_state.sqlite"
-CACHE_KIB = 16 * 1024  # SQLite's page cache, the most this file keeps in memory
+CACHE_KIB = 2 * 1024  # SQLite's page cache, the most this file keeps in memory
 _IN_CHUNK = 900  # ids per "IN (...)" query, under SQLite's limit on query parameters
 
 _SCHEMA = """

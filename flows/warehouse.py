@@ -62,12 +62,14 @@ def _part_path(staging: Path, run_id: str, table: str, part: str) -> Path:
     return _partition(staging, table, run_id) / f"part-{part}.parquet"
 
 
-def read_part(staging: Path, run_id: str, table: str, part: str) -> pa.Table:
-    """One staged part file, or an empty table of the declared schema when the batch had no rows."""
+def read_part(staging: Path, run_id: str, table: str, part: str, columns: list[str] | None = None) -> pa.Table:
+    """One staged part file (only ``columns`` when given), or an empty table of the declared schema
+    when the batch had no rows."""
     path = _part_path(staging, run_id, table, part)
+    schema = arrow_schema(table, with_partition=False)
     if path.exists():
-        return pq.read_table(path, schema=arrow_schema(table, with_partition=False))
-    return arrow_schema(table, with_partition=False).empty_table()
+        return pq.read_table(path, schema=schema, columns=columns)
+    return schema.empty_table().select(columns) if columns else schema.empty_table()
 
 
 def replace_part(staging: Path, run_id: str, table: str, part: str, data: pa.Table) -> None:
@@ -88,31 +90,27 @@ def _run_dataset(staging: Path, run_id: str, table: str) -> ds.Dataset | None:
     return ds.dataset(files, format="parquet", schema=arrow_schema(table, with_partition=False)) if files else None
 
 
-def read_run_table(staging: Path, run_id: str, table: str, columns: list[str] | None = None) -> pa.Table:
-    """All staged part files of one table of a run (only ``columns`` when given)."""
+def iter_run_table(
+    staging: Path, run_id: str, table: str, rows: int, columns: list[str] | None = None
+) -> Iterator[pa.Table]:
+    """One table of a run (only ``columns`` when given), ``rows`` rows at a time (one empty table
+    when nothing is staged)."""
     dataset = _run_dataset(staging, run_id, table)
     if dataset is None:
         empty = arrow_schema(table, with_partition=False).empty_table()
-        return empty.select(columns) if columns else empty
-    return dataset.to_table(columns=columns)
-
-
-def iter_run_table(staging: Path, run_id: str, table: str, rows: int) -> Iterator[pa.Table]:
-    """One table of a run, ``rows`` rows at a time (one empty table when nothing is staged)."""
-    dataset = _run_dataset(staging, run_id, table)
-    if dataset is None:
-        yield arrow_schema(table, with_partition=False).empty_table()
+        yield empty.select(columns) if columns else empty
         return
+    schema = pa.schema([dataset.schema.field(c) for c in columns]) if columns else dataset.schema
     pending: list[pa.RecordBatch] = []
     count, yielded = 0, False
-    for batch in dataset.to_batches(batch_size=rows):  # a part file's batches are small: gather them
+    for batch in dataset.to_batches(columns=columns, batch_size=rows):  # a part's batches are small: gather them
         pending.append(batch)
         count += batch.num_rows
         if count >= rows:
-            yield pa.Table.from_batches(pending, schema=dataset.schema)
+            yield pa.Table.from_batches(pending, schema=schema)
             pending, count, yielded = [], 0, True
     if count or not yielded:
-        yield pa.Table.from_batches(pending, schema=dataset.schema)
+        yield pa.Table.from_batches(pending, schema=schema)
 
 
 def count_run_rows(staging: Path, run_id: str, table: str) -> int:
