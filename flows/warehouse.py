@@ -90,6 +90,11 @@ def _run_dataset(staging: Path, run_id: str, table: str) -> ds.Dataset | None:
     return ds.dataset(files, format="parquet", schema=arrow_schema(table, with_partition=False)) if files else None
 
 
+# Arrow reads ahead 4 files and 16 batches by default: with a run's 25,000-row line_stats parts
+# that held about 100,000 rows in memory, so a long run's peak rose with its number of parts.
+_ONE_AT_A_TIME = {"fragment_readahead": 1, "batch_readahead": 1}
+
+
 def iter_run_table(
     staging: Path, run_id: str, table: str, rows: int, columns: list[str] | None = None
 ) -> Iterator[pa.Table]:
@@ -103,8 +108,8 @@ def iter_run_table(
     schema = pa.schema([dataset.schema.field(c) for c in columns]) if columns else dataset.schema
     pending: list[pa.RecordBatch] = []
     count, yielded = 0, False
-    for batch in dataset.to_batches(columns=columns, batch_size=rows):  # a part's batches are small: gather them
-        pending.append(batch)
+    for batch in dataset.to_batches(columns=columns, batch_size=rows, **_ONE_AT_A_TIME):
+        pending.append(batch)  # a part's batches are small: gather them
         count += batch.num_rows
         if count >= rows:
             yield pa.Table.from_batches(pending, schema=schema)
@@ -300,7 +305,7 @@ def iter_table(warehouse: Path, table: str, columns: list[str], rows: int = 64 *
     folder = warehouse / table
     if folder.is_dir():
         yield from ds.dataset(folder, format="parquet", partitioning="hive").to_batches(
-            columns=columns, batch_size=rows
+            columns=columns, batch_size=rows, **_ONE_AT_A_TIME
         )
 
 
