@@ -69,13 +69,13 @@ def _context(gx_root: str) -> Any:
         del _STORED[key]
     _SOURCES.pop(gx_root, None)
     context = gx.get_context(mode="file", project_root_dir=gx_root)
-    quiet = ProgressBarsConfig(globally=False, metric_calculations=False)
-    if context.variables.config_variables_file_path or context.variables.progress_bars != quiet:
+    if context.variables.config_variables_file_path:  # a context GX has just scaffolded (or an old one)
         # berita sets no config variables. With a config-variables file named, GX reads and parses
         # it on every store lookup (about 140 times a batch), and its YAML loader keeps a record of
-        # every parse for the life of the process: memory that grew with every batch.
+        # every parse for the life of the process: memory that grew with every batch. Both settings
+        # are saved in the project's config, so later contexts start from them.
         context.variables.config_variables_file_path = None  # type: ignore[assignment]  # the getter is Optional
-        context.variables.progress_bars = quiet
+        context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
         context.variables.save()
         context = gx.get_context(mode="file", project_root_dir=gx_root)  # made without that file
     return context
