@@ -73,6 +73,12 @@ def release_task_links() -> None:
         context.run_results.clear()
 
 
+def _release_batch_memory() -> None:
+    """What a finished batch leaves behind: Prefect's result links, the allocators' free pages."""
+    release_task_links()
+    release_free_memory()
+
+
 def new_run_id() -> str:
     """Sortable and unique: UTC start time plus a random suffix."""
     return f"{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
@@ -231,8 +237,7 @@ def clean_news(
                 stats.article_of.clear()  # now in the state file
                 result.stats.add(stats)  # its counts; its first reasons for the report (all are in the table)
                 parts.append(part)
-                release_task_links()
-                release_free_memory()
+                _release_batch_memory()
                 progress.report(min(len(parts) * batch_size, total), total)
                 logger.info("batch %s: %d new inputs, %d unchanged", part, len(plan.to_clean), plan.unchanged)
 
@@ -273,8 +278,7 @@ def clean_news(
                     rows = _ledger_rows(state.take_draft(db, part), found.exact_of, db)
                     stage_ledger(staging, result.run_id, part, rows)
                 result.inputs_new += len(rows)
-                release_task_links()
-                release_free_memory()
+                _release_batch_memory()
             db.commit()
             db.close()
             with result.timed("accounting"):

@@ -49,11 +49,8 @@ def learn_and_apply(
     for part in parts:
         articles = warehouse.read_part(staging, run_id, "articles", part, _ARTICLE_COLUMNS)
         paragraphs = warehouse.read_part(staging, run_id, "paragraphs", part, _PARAGRAPH_COLUMNS)
-        text_of = {
-            (r["article_id"], r["seq"]): r["text"] for r in paragraphs.select(["article_id", "seq", "text"]).to_pylist()
-        }
         rows = [
-            (outlet, c.hash, text_of[(c.article_id, c.seq)])
+            (outlet, c.hash, c.text)
             for outlet, found in _article_candidates(articles, paragraphs).values()
             for c in {c.hash: c for c in found}.values()  # an article counts once per line
         ]

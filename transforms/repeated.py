@@ -42,11 +42,12 @@ def line_hash(text: str) -> str:
 
 @dataclass(frozen=True)
 class Candidate:
-    """A paragraph that could be learned boilerplate: its hash and the article it is in."""
+    """A paragraph that could be learned boilerplate: its hash, its text and the article it is in."""
 
     article_id: str
     seq: int
     hash: str
+    text: str
 
 
 def candidates(article_id: str, paragraphs: list[tuple[int, str, str]]) -> list[Candidate]:
@@ -70,7 +71,7 @@ def candidates(article_id: str, paragraphs: list[tuple[int, str, str]]) -> list[
         at_edge = position < EDGE_HEAD or position >= last - EDGE_TAIL
         allowed = not shapes.is_sentence_like(text) or (at_edge and shapes.word_count(text) <= MAX_EDGE_WORDS)
         if allowed and normalize(text):
-            found.append(Candidate(article_id, seq, line_hash(text)))
+            found.append(Candidate(article_id, seq, line_hash(text), text))
     return found
 
 
