@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from berita.transforms import dedupe, html, parse, shapes
 from berita.transforms.decode import DecodeError, decode_bytes
 from berita.transforms.language import detect_language
-from berita.transforms.records import Article, Quarantined
+from berita.transforms.records import Article, Quarantined, RemovedLine
 from berita.transforms.repair import repair_text
 from berita.transforms.strip import strip_boilerplate
 
@@ -57,9 +57,10 @@ def _looks_like_listing(texts: list[str]) -> str | None:
     return None
 
 
-def _outlet(url: str | None, parsed: parse.Parsed) -> str | None:
-    """The URL's registered domain when the URL is known, else what the dateline says."""
-    return (parse.registered_domain(url) if url else None) or parsed.outlet
+def _outlet(url: str | None, parsed: parse.Parsed, removed: list[RemovedLine]) -> str | None:
+    """The URL's registered domain when the URL is known, else what the dateline or a desk
+    signature says, else the one outlet the page's own promo lines name."""
+    return (parse.registered_domain(url) if url else None) or parsed.outlet or parse.outlet_from_promos(removed)
 
 
 def clean_document(
@@ -115,7 +116,7 @@ def clean_document(
     return Article(
         article_id=article_id(raw),
         source_uri=source_uri,
-        outlet=_outlet(url or page.url, parsed),
+        outlet=_outlet(url or page.url, parsed, stripped.removed),
         title=title,
         lede=parsed.lede,
         published_at=page.published_at or parse.published_at(parsed),

@@ -119,6 +119,37 @@ def outlet_signature(text: str) -> str | None:
     return None
 
 
+# An outlet's promo names the outlet, but also the platforms it promotes itself on.
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_PROMO_OUTLET = re.compile(rf"\b{chardata.OUTLET_TOKEN}\b")
+PLATFORM_DOMAINS = frozenset(
+    {"whatsapp.com", "t.me", "telegram.org", "google.com", "youtube.com", "instagram.com", "tiktok.com",
+     "facebook.com", "twitter.com", "x.com", "apple.com", "line.me", "wa.me"}
+)  # fmt: skip
+
+
+def outlet_from_promos(removed: list[RemovedLine]) -> str | None:
+    """The one outlet that the page's own promo lines name ("Follow Berita Okezone di Google
+    News"), or None when they name none or several. Platforms and URLs do not count.
+
+    >>> promo = RemovedLine(9, "Follow Berita Okezone di Google News", "promo.call_to_action", "promo")
+    >>> outlet_from_promos([promo])
+    'okezone.com'
+    >>> wa = RemovedLine(9, "Ikuti WhatsApp Channel https://whatsapp.com/channel/1", "promo.call_to_action", "promo")
+    >>> outlet_from_promos([wa]) is None
+    True
+    """
+    found: set[str] = set()
+    for line in removed:
+        if line.category != "promo":
+            continue
+        for token in _PROMO_OUTLET.findall(_URL.sub(" ", line.text)):
+            domain = registered_domain(token)
+            if domain and domain not in PLATFORM_DOMAINS:
+                found.add(domain)
+    return found.pop() if len(found) == 1 else None
+
+
 def _normalize_city(city: str) -> str:
     return city.title() if city.isupper() else city
 

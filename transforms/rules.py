@@ -42,9 +42,14 @@ class Rule:
     near_miss: str
     pattern: re.Pattern[str] | None = None
     block: str | None = None  # a header rule: the kind of block whose lines it takes ("related", "tags")
-    # A lower-case word that every match contains: lines without it never try the pattern (for a
-    # pattern that would otherwise scan the whole line, such as "...komentar ... UU ITE...").
-    needs: str | None = None
+    # Lower-case words of which every match holds at least one: lines with none of them never try
+    # the pattern (for a pattern that would otherwise scan the whole line, such as "...komentar ...
+    # UU ITE..."). Gated rules also cost the common body line nothing beyond one substring search.
+    needs: tuple[str, ...] = ()
+    # A cheaper pattern that matches every line the rule can match (and more): the one-call test
+    # that decides whether a line tries the rules at all uses it, and rules that share one are
+    # tried there once. The rule's own pattern still decides.
+    gate: str | None = None
 
 
 def _line(regex: str) -> re.Pattern[str]:
@@ -54,12 +59,14 @@ def _line(regex: str) -> re.Pattern[str]:
 _BULLET = r"(?:[*\u2022\-\u2013>]\s*)?"
 _CHANNELS = (
     r"(?:whatsapp|wa|telegram|google news|instagram|youtube|tiktok|twitter|x|facebook|line|"
-    r"aplikasi|app store|play store|google play|channel|kanal|newsletter|notifikasi)"
+    r"aplikasi|apps?|app store|play store|google play|channel|kanal|newsletter|notifikasi)"
 )
 _CTA_VERBS = (
     r"(?:follow|ikuti|gabung|bergabung|join|klik|kunjungi|unduh|download|subscribe|langganan|berlangganan|"
     r"dapatkan|cek|pantau|simak|baca|nikmati|install|aktifkan)"
 )
+# Where every call to action starts: one gate for all the rules that start with one.
+_CTA_GATE = _BULLET + r"(?:" + _CTA_VERBS + r"|daftar|yuk|ayo|mari|jangan|pastikan|lihat)\b.*"
 # "Then at most n more words". Each word must be taken whole (a separator is required before
 # the next one), so there is only one way to match and no backtracking blow-up.
 _MORE_WORDS = r"(?:\W{{1,5}}\w{{1,40}}){{0,{n}}}"
@@ -138,7 +145,8 @@ RULES: tuple[Rule, ...] = (
         _line(
             _BULLET + r"(?:(?:baca|lihat|simak)(?:\s{1,3}(?:juga|pula|lainnya))?\s{0,3}[:\uff1a]"
             r"|(?:pilihan\s{1,3}(?:editor|redaksi)|rekomendasi\s{1,3}(?:editor|redaksi))\s{0,3}[:\uff1a]"
-            r"|(?:baca|lihat|simak)\s{1,3}(?:juga|pula)\s{0,3}[\-\u2013\u2014>]{1,2})\s*(?P<title>\S.{2,300})"
+            r"|(?:baca|lihat|simak)\s{1,3}(?:juga|pula)\s{0,3}[\-\u2013\u2014>]{1,2}"
+            r"|(?:next|previous|prev)\s{1,3}(?:article|story|news|post)\s{0,3}[:\uff1a\-\u2013\u2014>]?)\s*(?P<title>\S.{2,300})"
         ),
     ),
     Rule(
@@ -150,6 +158,7 @@ RULES: tuple[Rule, ...] = (
         _line(
             _BULLET + _CTA_VERBS + _MORE_WORDS.format(n=12) + r"\W{1,5}" + _CHANNELS + r"\b" + _WORDS_UP_TO.format(n=30)
         ),
+        gate=_CTA_GATE,
     ),
     Rule(
         "promo.outlet_updates",
@@ -164,6 +173,7 @@ RULES: tuple[Rule, ...] = (
             + r"\s{1,3}(?:dari|di|hanya di|bersama|melalui|lewat)\s{1,3}"
             + r"[A-Za-z][A-Za-z0-9\-]{0,40}(?:\.[A-Za-z]{2,6}){1,2}\W{0,3}"
         ),
+        gate=_CTA_GATE,
     ),
     Rule(
         "promo.starred_notice",
@@ -266,6 +276,17 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "copyright.read_original",
+        "copyright",
+        "A syndicated copy's link back to the original: 'Baca artikel detiknews, \"...\" selengkapnya https://...'.",
+        'Baca artikel detiknews, "Polisi Tangkap Pengedar Sabu" selengkapnya https://news.detik.com/berita/d-7238871/a',
+        "Baca artikel itu selengkapnya, kata dia, sebelum menilai isinya di media sosial.",
+        _line(
+            r"(?:baca|simak|lihat)\s{1,3}(?:artikel|berita)\b.{1,300}?\bselengkapnya\W{0,5}"
+            r"(?:(?:di\s{1,3})?(?:https?://|www\.)\S{1,300})?"
+        ),
+    ),
+    Rule(
         "comment.notice",
         "comment",
         "Comment-section rules ('... sesuai UU ITE').",
@@ -277,7 +298,84 @@ RULES: tuple[Rule, ...] = (
             r"|komentari\s+(?:artikel|berita|tulisan)(?:\s+ini)?\W{0,3}"
             r"|\d{1,6}\s+komentar)"
         ),
-        needs="komentar",
+        needs=("komentar",),
+    ),
+    Rule(
+        "ui.continue_reading",
+        "ui",
+        "A prompt to scroll or read on past an ad slot: 'Gulir ke bawah untuk melanjutkan membaca'.",
+        "Lanjutkan membaca artikel di bawah",
+        "Lanjutkan membaca buku itu, kata guru, agar siswa terbiasa memahami bacaan panjang.",
+        _line(
+            r"[\s\-\[(|]{0,5}(?:(?:gulir|scroll|geser)(?:\s{1,3}ke\s{1,3}bawah)?\s{1,3}(?:untuk\s{1,3})?"
+            r"(?:melanjutkan|lanjutkan|lanjut|continue)(?:\s{1,3}(?:membaca|baca|reading))?"
+            r"|(?:lanjutkan|lanjut|continue)\s{1,3}(?:membaca|baca|reading))"
+            r"(?:\s{1,3}(?:artikel|berita|konten|content))?(?:\s{1,3}(?:ini|di\s{1,3}bawah(?:\s{1,3}ini)?|berikut|below))?"
+            r"[\s\-\])|.:>\u00bb\u2193\u25bc]{0,5}"
+        ),
+    ),
+    Rule(
+        "video.title",
+        "video",
+        "The title of an embedded video, printed as 'Video: <title>' (a headline, not a sentence).",
+        "Video: Harga Emas Antam Melonjak, Ini Penyebabnya",
+        "Video: rekaman kamera pengawas memperlihatkan pelaku masuk lewat jendela belakang rumah.",
+        _line(_BULLET + r"(?:video|vidio)\s{0,3}[:\uff1a]\s{0,3}\S.{1,200}(?<![.!?,;:])"),
+    ),
+    Rule(
+        "promo.click_here",
+        "promo",
+        "A call to action with a 'click here' link: 'Baca berita dengan sedikit iklan, klik di sini'.",
+        "Baca berita dengan sedikit iklan, klik di sini",
+        'Pesan penipu itu berbunyi "klik di sini untuk klaim hadiah", kata polisi kepada wartawan.',
+        _line(
+            _BULLET
+            + r"(?:"
+            + _CTA_VERBS
+            + r"|daftar|yuk|ayo|mari)\b[^\"\u201c\u201d]{0,300}?\b(?:meng)?(?:klik|click)\s{0,3}"
+            r"(?:di\s{0,3}sini|disini|here|(?:link|tautan)\s{1,3}(?:ini|berikut|di\s{1,3}bawah(?:\s{1,3}ini)?))"
+            r'\b[^"\u201c\u201d]{0,300}'
+        ),
+        gate=_CTA_GATE,
+    ),
+    Rule(
+        "promo.more_here",
+        "promo",
+        "A short call to action that ends by pointing at a link: 'Simak berita lainnya ..., di sini'.",
+        "Simak berita lainnya seputar topik artikel ini, di sini",
+        "Simak baik-baik pesan saya di sini, kata ayahnya sebelum berangkat merantau ke Malaysia.",
+        _line(_BULLET + _CTA_VERBS + _MORE_WORDS.format(n=10) + r"\W{1,5}(?:di\s?sini|here)\W{0,3}"),
+        gate=_CTA_GATE,
+    ),
+    Rule(
+        "promo.channel_pitch",
+        "promo",
+        "The outlet pitching its WhatsApp, Telegram or Google News channel to the reader, with a link.",
+        "Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran andalanmu akses "
+        "berita Kompas.com WhatsApp Channel : https://www.whatsapp.com/channel/0029VaFPbedBPzjZrk13HO3D. "
+        "Pastikan kamu sudah install aplikasi WhatsApp ya.",
+        "Polisi menyebut pelaku menyebarkan tautan penipuan itu lewat grup WhatsApp warga di kompleks.",
+        _line(
+            _BULLET + r"(?=(?:" + _CTA_VERBS + r"|yuk|ayo|mari|jangan\s{1,3}lewatkan|pastikan)\b)"
+            r"(?=.{0,600}?\b(?:kamu|anda|kalian|ponselmu|sobat)\b)"
+            r"(?=.{0,600}?(?:https?://|www\.|\bklik\b|\btautan\b|\blink\b))"
+            r"(?=.{0,600}?\b(?:(?:whatsapp|wa|telegram)\s{1,3}(?:channel|group|grup)"
+            r"|(?:saluran|kanal|grup|channel)\s{1,3}(?:whatsapp|wa|telegram)|google\s{1,3}news)\b)"
+            r".{1,1000}"
+        ),
+        gate=_CTA_GATE,
+    ),
+    Rule(
+        "copyright.no_crawling",
+        "copyright",
+        "A notice forbidding copying, crawling or indexing of the site's content.",
+        "Dilarang keras mengambil konten, melakukan crawling atau pengindeksan otomatis untuk AI di situs web "
+        "ini tanpa izin tertulis dari Kantor Berita ANTARA.",
+        "Warga dilarang mendirikan bangunan di bantaran sungai tanpa izin tertulis dari pemerintah kota.",
+        _line(
+            r"dilarang\b.{0,300}?\b(?:crawling|pengindeksan|scraping|situs(?:\s{1,3}web)?\s{1,3}ini"
+            r"|website\s{1,3}ini|laman\s{1,3}ini)\b.{0,300}"
+        ),
     ),
     Rule(
         "byline.editor_code",
@@ -325,13 +423,16 @@ LINE_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule.pattern is n
 
 
 def _combined(rules: tuple[Rule, ...]) -> re.Pattern[str]:
-    """All line rules as one alternation (flags inlined, group names dropped): one call tells
-    whether any rule matches, so the common case, a body line, costs one regex call, not 30."""
-    parts = []
+    """All line rules as one alternation (flags inlined, group names dropped, a shared gate
+    once): one call tells whether any rule may match, so the common case, a body line, costs one
+    regex call, not 30."""
+    parts: list[str] = []
     for rule in rules:
         assert rule.pattern is not None
-        body = re.sub(r"\(\?P<\w+>", "(?:", rule.pattern.pattern)
-        parts.append(f"(?i:{body})" if rule.pattern.flags & re.IGNORECASE else f"(?:{body})")
+        body = re.sub(r"\(\?P<\w+>", "(?:", rule.gate or rule.pattern.pattern)
+        part = f"(?i:{body})" if rule.gate or rule.pattern.flags & re.IGNORECASE else f"(?:{body})"
+        if part not in parts:
+            parts.append(part)
     return re.compile("|".join(parts))
 
 
@@ -342,14 +443,16 @@ def _max_width(pattern: re.Pattern[str]) -> int:
     return int(_parser.parse(pattern.pattern, pattern.flags).getwidth()[1])
 
 
-ANY_LINE_RULE = _combined(tuple(rule for rule in LINE_RULES if rule.needs is None))
+ANY_LINE_RULE = _combined(tuple(rule for rule in LINE_RULES if not rule.needs))
 # Most body lines are long, and most rules can only match short lines: lines over SHORT_LINE
 # characters are tried against the rules that can match them only.
 SHORT_LINE = 80
 ANY_LONG_LINE_RULE = _combined(
-    tuple(rule for rule in LINE_RULES if rule.needs is None and _max_width(rule.pattern) > SHORT_LINE)  # type: ignore[arg-type]
+    tuple(rule for rule in LINE_RULES if not rule.needs and (rule.gate or _max_width(rule.pattern) > SHORT_LINE))  # type: ignore[arg-type]
 )
-GATED_RULES: tuple[Rule, ...] = tuple(rule for rule in LINE_RULES if rule.needs is not None)
+GATED_RULES: tuple[Rule, ...] = tuple(rule for rule in LINE_RULES if rule.needs)
+# Every gated rule's words in one pattern: one search over the lower-cased line opens the gate.
+GATE_WORDS = re.compile("|".join(re.escape(word) for rule in GATED_RULES for word in rule.needs))
 
 
 def match_line_rule(line: str) -> tuple[Rule, re.Match[str]] | None:
@@ -362,13 +465,9 @@ def match_line_rule(line: str) -> tuple[Rule, re.Match[str]] | None:
     """
     if len(line) > 2000:  # no rule is written for lines this long; skip the work
         return None
-    if (ANY_LINE_RULE if len(line) <= SHORT_LINE else ANY_LONG_LINE_RULE).fullmatch(line) is None:
-        lower = line.lower()
-        for rule in GATED_RULES:
-            if rule.needs in lower:  # type: ignore[operator]
-                break
-        else:
-            return None
+    one_call = ANY_LINE_RULE if len(line) <= SHORT_LINE else ANY_LONG_LINE_RULE
+    if one_call.fullmatch(line) is None and GATE_WORDS.search(line.lower()) is None:
+        return None
     for rule in LINE_RULES:
         assert rule.pattern is not None
         match = rule.pattern.fullmatch(line)
