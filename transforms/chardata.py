@@ -192,6 +192,8 @@ DATELINES = (
     # "Korea Utara - Amerika Serikat menggelar ..." has the same shape (see KNOWN_CITIES)
     re.compile(r"^(?P<city>[A-Z]{3,}(?: [A-Z]{3,}){0,2})\.\s+(?=[A-Z])"),
     re.compile(rf"^(?P<city>{CITY_TOKEN}){DATELINE_SEP}(?=[A-Z\"\u201c])"),
+    # "Jakarta: " (medcom.id): a known city and a colon
+    re.compile(rf"^(?P<city>{CITY_TOKEN}):\s+(?=[A-Z\"\u201c])"),
 )
 # Datelines without an outlet name are accepted only for these cities (lower-cased).
 KNOWN_CITIES = frozenset(

@@ -171,10 +171,14 @@ def find_dateline(text: str) -> Dateline | None:
     Dateline(prefix='Liputan6.com, Moskow - ', outlet='liputan6.com', city='Moskow')
     >>> find_dateline("REPUBLIKA.CO.ID, JAKARTA -- Pemerintah menyiapkan anggaran tambahan tahun ini.").city
     'Jakarta'
+    >>> find_dateline("Jakarta: Pemerintah mempercepat penyaluran bantuan pangan beras.").city
+    'Jakarta'
+    >>> find_dateline("Catatan: Pemerintah mempercepat penyaluran bantuan pangan beras.") is None
+    True
     """
     head = text[:_DATELINE_REACH]
-    if "-" not in head and "." not in head and "\u2013" not in head and "\u2014" not in head:
-        return None  # every dateline ends in a dash, or (kontan) a full stop, near the line's start
+    if "-" not in head and "." not in head and ":" not in head and "\u2013" not in head and "\u2014" not in head:
+        return None  # every dateline ends in a dash, or a full stop (kontan) or colon (medcom), near the start
     for pattern in chardata.DATELINES:
         match = pattern.match(text)
         if match is None or shapes.word_count(text[match.end() :]) < 5:

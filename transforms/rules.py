@@ -123,9 +123,8 @@ RULES: tuple[Rule, ...] = (
         "Saksikan video pilihan berikut ini:",
         "Saksikan video itu, kata dia, maka warga akan paham betapa mencekam suasana malam itu di pelabuhan.",
         _line(
-            _BULLET
-            + r"(?:saksikan|simak|tonton|lihat|putar)(?:\s+(?:juga|pula))?\s+(?:video|live streaming|siaran)\b"
-            + _WORDS_UP_TO.format(n=10)
+            _BULLET + r"(?:saksikan|simak|tonton|lihat|putar|jangan\s{1,3}lewatkan)(?:\s{1,3}(?:juga|pula))?[!:]?"
+            r"\s+(?:(?:juga|pula|ini)\s{1,3})?(?:video|live streaming|siaran)\b" + _WORDS_UP_TO.format(n=10)
         ),
     ),
     Rule(
@@ -378,6 +377,53 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "ui.social_embed",
+        "ui",
+        "What an embedded Instagram, X/Twitter or TikTok post leaves in the text: its prompts, "
+        "attribution and picture links.",
+        "A post shared by Kementerian Kesehatan RI (@kemenkes_ri)",
+        "Unggahan itu dibagikan oleh akun Instagram resmi kementerian pada Senin malam.",
+        _line(
+            r"(?:view|lihat)\s{1,3}(?:this\s{1,3}post|postingan\s{1,3}ini)\s{1,3}(?:on|di)\s{1,3}"
+            r"(?:instagram|tiktok|twitter|x|facebook)\W{0,3}"
+            r"|(?:a\s{1,3}post\s{1,3}shared\s{1,3}by|sebuah\s{1,3}kiriman\s{1,3}dibagikan\s{1,3}oleh)\b.{1,200}"
+            r"|(?:pic\.twitter\.com|t\.co)/\w{1,40}"
+            r"|[\u2014\u2013\-]{1,2}\s{0,3}[^()\n]{1,80}\(@\w{1,40}\)\s{0,3}\w{3,9}\.?\s{1,3}\d{1,2},?\s{1,3}\d{4}"
+        ),
+    ),
+    Rule(
+        "ui.hashtags",
+        "ui",
+        "A line of hashtags only.",
+        "#puncak-bogor #lalu-lintas #libur-lebaran",
+        "#2 di klasemen, tim itu kini berjarak tiga poin dari pemuncak liga.",
+        re.compile(r"(?:#[\w\-]{1,60}[\s,]{0,3}){1,30}"),
+    ),
+    Rule(
+        "ui.tag_list",
+        "ui",
+        "A tag list on one line: 'Tag: campak, imunisasi, kemenkes' (no sentence punctuation).",
+        "Tag: campak, imunisasi, kemenkes",
+        "Topik: pemerintah akan membahas anggaran itu pada rapat kabinet pekan depan.",
+        _line(
+            r"(?:tags?|tagar|topik(?:\s{1,3}terkait)?|topics?|kata\s{1,3}kunci|keywords?)\s{0,3}:\s{0,3}"
+            r"[^.!?,;|:]{1,40}(?:\s{0,3}[,;|]\s{0,3}[^.!?,;|:]{1,40}){0,30}"
+        ),
+    ),
+    Rule(
+        "copyright.disclaimer",
+        "copyright",
+        "A disclaimer that the writer, not the outlet, answers for the text (community and opinion pages).",
+        "IDN Times Community adalah media yang menyediakan platform untuk menulis. Semua artikel yang "
+        "dipublikasikan di sini merupakan tanggung jawab penulis.",
+        "Ia menegaskan kerugian akibat kecelakaan itu menjadi tanggung jawab perusahaan angkutan.",
+        _line(
+            r".{0,400}?\b(?:(?:merupakan|menjadi|adalah|sepenuhnya)\s{1,3}tanggung\s{1,3}jawab\s{1,3}"
+            r"(?:penulis|pengirim|kontributor|pembuat|penyusun)|disclaimer\s{0,3}:).{0,400}"
+        ),
+        needs=("tanggung jawab", "disclaimer"),
+    ),
+    Rule(
         "byline.editor_code",
         "byline",
         "Editor's initials on their own line: '(nvc/ita)', '(ant/jpnn)', '(OL-11)'.",
@@ -395,6 +441,18 @@ RULES: tuple[Rule, ...] = (
         "Editorial Team",
         "Tim redaksi itu bekerja hingga larut malam untuk menyelesaikan laporan khusus.",
         _line(r"(?:editorial team|tim redaksi|tim editorial|redaksi|credits?)\s{0,3}:?"),
+    ),
+    Rule(
+        "byline.photo_credit",
+        "byline",
+        "A photo credit or its label alone on a line: 'Photo :', 'VIVA.co.id/Anisa Aulia', 'ANTARA FOTO/Galih'.",
+        "VIVA.co.id/Anisa Aulia",
+        "Jakarta/Bandung menjadi dua kota dengan kenaikan harga tertinggi bulan ini, kata BPS.",
+        _line(
+            r"[(\[]?\s{0,2}(?:foto|photo|dok(?:umentasi)?\.?|ilustrasi|sumber\s{1,3}foto|image)\s{0,3}:?\s{0,2}[)\]]?"
+            r"|[(\[]?\s{0,2}(?:(?:foto|photo)\s{0,3}:\s{0,3})?(?-i:[A-Z][\w.\-]{1,30}(?:\s{1,2}[A-Z][\w.\-]{0,30}){0,3}"
+            r"\s{0,2}/\s{0,2}[A-Z][\w.'\-]{0,30}(?:\s{1,2}[A-Z][\w.'\-]{0,30}){0,4})\s{0,2}[)\]]?"
+        ),
     ),
     Rule(
         "pagination.teaser",
