@@ -251,3 +251,38 @@ def test_legacy_bytes_that_no_candidate_reads_differently_are_cp1252_without_a_g
     assert decode_bytes(latin) == decode_bytes(latin)  # deterministic
     assert decode_bytes(latin).encoding == "cp1252"
     assert decode_bytes(latin).text == "Caf\u00e9 di Bogor, \u00bfya? Harga \u00e0 la carte"
+
+
+_PAGE = """<html><body><article><h1>Cara Cek Penerima Bansos</h1>
+<p>Suara.com - Pemerintah kembali menyalurkan bantuan sosial tahap ketiga kepada keluarga penerima bulan ini.</p>
+<p>Warga dapat mengecek namanya melalui laman resmi Kementerian Sosial sejak Senin pagi kemarin.</p>
+<p><strong>Baca Juga:</strong></p>
+{between}
+<p>Buka laman cekbansos melalui peramban di ponsel, lalu masukkan data sesuai KTP yang dimiliki.</p>
+<p>Jika nama tidak muncul, warga dapat mengusulkan diri melalui aplikasi yang disediakan pemerintah.</p>
+<blockquote class="twitter-tweet"><p>Bansos tahap ketiga cair hari ini, cek nama Anda di laman resmi kami.</p>
+Kemensos</blockquote>
+<p>Penyaluran ditargetkan selesai sebelum akhir bulan depan, kata pejabat kementerian itu.</p>
+</article></body></html>"""
+
+
+def _html_article(between: str) -> Article:
+    result = clean_document(_PAGE.format(between=between).encode(), "p.html", CleanOptions("r", "v"), kind="html")
+    assert isinstance(result, Article)
+    return result
+
+
+def test_a_page_heading_after_a_related_header_is_the_articles_subheading() -> None:
+    """The page's own h2 ends a related list (its links dropped by the extractor) and is a
+    subheading; a related card whose heading is a link is still a related link."""
+    article = _html_article("<h2>Langkah-langkah cek penerima</h2>")
+    assert ("subheading", "Langkah-langkah cek penerima") in [(p.kind, p.text) for p in article.paragraphs]
+    card = _html_article('<h3><a href="/1">Jadwal Pencairan Bansos Juni</a></h3>')
+    assert [link.title for link in card.related_links] == ["Jadwal Pencairan Bansos Juni"]
+    assert "Jadwal Pencairan" not in card.body
+
+
+def test_an_embedded_post_is_not_article_text() -> None:
+    article = _html_article("")
+    assert "cair hari ini" not in article.body and "Kemensos" not in article.body
+    assert article.body.endswith("kata pejabat kementerian itu.")

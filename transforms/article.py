@@ -84,20 +84,21 @@ def clean_document(
         decoded = decode_bytes(raw)
     except DecodeError as exc:
         return quarantine("decode", str(exc))
-    text, page = decoded.text, html.PageMetadata()
+    text, page, headings = decoded.text, html.PageMetadata(), frozenset[str]()
     if kind == "html":
         # Repair before extraction: ftfy mis-repairs once markup and no-break spaces are gone.
         page_html = "\n".join(repair_text(text).lines)
         tree = html.parse_page(page_html)
         page = html.page_metadata(tree)  # first: text extraction prunes the tree
+        headings = html.heading_texts(tree)
         text = html.html_to_text(tree)
         if not text.strip():
             return quarantine("parse", "no article text found in the HTML page (an index or empty page?)")
     repaired = repair_text(text)
-    stripped = strip_boilerplate(repaired.lines)
+    stripped = strip_boilerplate(repaired.lines, headings)
     if not stripped.kept:
         return quarantine("clean", f"every line was removed as boilerplate ({len(stripped.removed)} lines)")
-    parsed = parse.parse_article(stripped.kept)
+    parsed = parse.parse_article(stripped.kept, headings)
     body_texts = [p.text for p in parsed.paragraphs if p.kind in BODY_KINDS]
     listing = _looks_like_listing(body_texts or [line.text for line in stripped.kept])
     if listing:

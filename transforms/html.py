@@ -122,6 +122,25 @@ def page_metadata(tree: Any | None) -> PageMetadata:
     return meta
 
 
+def heading_texts(tree: Any | None) -> frozenset[str]:
+    """The text of every h2 to h6 that holds no link, spaces collapsed as repaired lines have them:
+    the article's own subheadings (the h1 is the title; a heading that is a link is a related
+    article's card). Read it before :func:`html_to_text`, which prunes the tree.
+
+    >>> page = parse_page("<html><body><h1>Judul</h1><h2> Warga  Mengungsi </h2><h3><a>Lain</a></h3></body></html>")
+    >>> sorted(heading_texts(page))
+    ['Warga Mengungsi']
+    """
+    if tree is None:
+        return frozenset()
+    texts = (
+        " ".join(node.text_content().split())
+        for node in tree.iter("h2", "h3", "h4", "h5", "h6")
+        if node.find(".//a") is None
+    )
+    return frozenset(text for text in texts if text)
+
+
 def html_to_text(tree: Any | None) -> str:
     """The article's text as lines (one paragraph a line), or '' when no article is found.
     Give it the tree from :func:`parse_page` after reading the metadata: trafilatura prunes it."""
@@ -129,7 +148,36 @@ def html_to_text(tree: Any | None) -> str:
 
     if tree is None:
         return ""
+    _drop_social_embeds(tree)
     text = trafilatura.extract(
         tree, output_format="txt", include_comments=False, include_tables=False, favor_recall=True, deduplicate=False
     )
     return text or ""
+
+
+# Embedded posts (X/Twitter, Instagram, TikTok, Facebook) are blockquotes or divs with these
+# classes; their text is someone else's post, not the article's.
+_EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "fb-post", "fb-video", "twitter-video")
+_EMBEDS = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in _EMBED_CLASSES)
+_EMBED_XPATH = f"//blockquote[{_EMBEDS}] | //div[{_EMBEDS}]"
+
+
+def _drop_social_embeds(tree: Any) -> None:
+    """Remove embedded social-media posts from the tree, keeping the text that follows them.
+
+    >>> tree = parse_page('<html><body><p>Isi berita.</p><blockquote class="twitter-tweet"><p>Cuitan'
+    ...     '</p></blockquote>ekor<p>Lagi.</p></body></html>')
+    >>> _drop_social_embeds(tree); tree.xpath("string(//body)")
+    'Isi berita.ekorLagi.'
+    """
+    for node in tree.xpath(_EMBED_XPATH):
+        parent = node.getparent()
+        if parent is None:
+            continue
+        if node.tail:
+            previous = node.getprevious()
+            if previous is not None:
+                previous.tail = (previous.tail or "") + node.tail
+            else:
+                parent.text = (parent.text or "") + node.tail
+        parent.remove(node)

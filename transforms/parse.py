@@ -364,12 +364,14 @@ def _wire_source(text: str) -> str | None:
     return chardata.WIRE_AGENCIES.get(source.lower(), source)
 
 
-def _body_kind(text: str, nxt: str | None, captions: set[str], caption_style: bool) -> str:
+def _body_kind(text: str, nxt: str | None, captions: set[str], caption_style: bool, headings: frozenset[str]) -> str:
     """body, subheading or caption for a line of the body."""
     if _is_caption(text, captions):
         return "caption"
     if not shapes.is_headline_like(text) or nxt is None or shapes.ends_sentence(text):
         return "body"
+    if text in headings:  # the page itself marked it as a heading
+        return "subheading"
     if chardata.NAME_AND_ROLE.match(text) and not shapes.has_verb_like_word(text):
         return "caption"
     if caption_style and not shapes.has_verb_like_word(text):
@@ -435,7 +437,9 @@ _CLOSING_QUOTES = frozenset("\"'\u201d\u2019")
 _CODE_ENDS = frozenset({").", "]."})  # "...(ant)." ends in an editor code, not a sentence
 
 
-def _parse_body(lines: list[Line], dateline: Dateline | None, out: Parsed, captions: set[str]) -> None:
+def _parse_body(
+    lines: list[Line], dateline: Dateline | None, out: Parsed, captions: set[str], headings: frozenset[str]
+) -> None:
     caption_style = bool(captions) or any(_is_caption(line.text, captions) for line in lines)
     segments = _segments(lines, dateline, out)
     for i, (line, text) in enumerate(segments):
@@ -462,7 +466,7 @@ def _parse_body(lines: list[Line], dateline: Dateline | None, out: Parsed, capti
         if text.rstrip().removesuffix(".")[-1:] in _CLOSING_BRACKETS:  # every editor code ends so
             text = _cut_editor_code(line, text, out)
         nxt = segments[i + 1][1] if i + 1 < len(segments) else None
-        kind = _body_kind(text, nxt, captions, caption_style)
+        kind = _body_kind(text, nxt, captions, caption_style, headings)
         out.add(line, kind, _caption_text(text) if kind == "caption" else text)
         if kind == "caption":
             captions.add(_caption_text(text))
@@ -481,8 +485,9 @@ def _flags(out: Parsed, had_header: bool) -> None:
             out.flags.append("date_inconsistent")
 
 
-def parse_article(lines: list[Line]) -> Parsed:
-    """Metadata, paragraphs and metadata removals from the lines the rule table kept.
+def parse_article(lines: list[Line], headings: frozenset[str] = frozenset()) -> Parsed:
+    """Metadata, paragraphs and metadata removals from the lines the rule table kept
+    (``headings``: the texts an HTML page marked as headings, which are subheadings in the body).
 
     >>> first = "TEMPO.CO, Jakarta - Presiden meresmikan jalan tol baru di Jawa Tengah."
     >>> p = parse_article([Line(0, "Judul Berita Hari Ini"), Line(2, first)])
@@ -493,7 +498,7 @@ def parse_article(lines: list[Line]) -> Parsed:
     captions: set[str] = set()
     start, dateline = _first_paragraph(lines, captions)
     _parse_header(lines[:start], out, captions)
-    _parse_body(lines[start:], dateline, out, captions)
+    _parse_body(lines[start:], dateline, out, captions, headings)
     if out.published is None and out.modified is not None:
         out.published = out.modified
     out.outlet = out.outlet or out.signature_outlet

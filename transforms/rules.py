@@ -392,6 +392,15 @@ RULES: tuple[Rule, ...] = (
         ),
     ),
     Rule(
+        "ui.tweet_text",
+        "ui",
+        "The text of an embedded tweet, flattened into the page: it ends with its picture link.",
+        "BI Rate tetap 6%. Simak konferensi pers RDG Mei 2024 pic.twitter.com/Qw3ErT",
+        "Unggahan itu, yang kini dihapus, sempat dibagikan ribuan kali oleh warganet di media sosial.",
+        _line(r".{1,400}?\bpic\.twitter\.com/\w{1,40}\W{0,3}"),
+        needs=("pic.twitter",),
+    ),
+    Rule(
         "ui.hashtags",
         "ui",
         "A line of hashtags only.",

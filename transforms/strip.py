@@ -60,7 +60,7 @@ def _next_item(lines: list[Line], i: int, by_read_more: bool) -> list[Line] | No
     return item
 
 
-def _take_structured_items(lines: list[Line], start: int, out: Stripped) -> int:
+def _take_structured_items(lines: list[Line], start: int, out: Stripped, headings: frozenset[str]) -> int:
     """Take items of the form title / age / (title again) / teaser / 'Baca Selengkapnya'.
 
     When the block uses read-more lines, each item ends at one; otherwise an item is a title
@@ -87,12 +87,16 @@ def _take_structured_items(lines: list[Line], start: int, out: Stripped) -> int:
     return i
 
 
-def _take_headline_list(lines: list[Line], start: int, out: Stripped) -> int:
-    """Take consecutive headline-like lines after a header (a plain list of related titles)."""
+def _take_headline_list(lines: list[Line], start: int, out: Stripped, headings: frozenset[str]) -> int:
+    """Take consecutive headline-like lines after a header (a plain list of related titles).
+
+    A heading the page marked as its own (HTML, see :func:`html.heading_texts`) ends the list:
+    it is the article's subheading after a "Baca Juga" header whose links the extractor dropped.
+    """
     block = RULES_BY_ID["related.block"]
     i = start
     while i < len(lines) and i - start < _MAX_ITEMS and shapes.is_headline_like(lines[i].text):
-        if match_line_rule(lines[i].text) is not None:
+        if match_line_rule(lines[i].text) is not None or lines[i].text in headings:
             break
         out.remove(lines[i], block)
         out.link(lines[i].text)
@@ -100,16 +104,18 @@ def _take_headline_list(lines: list[Line], start: int, out: Stripped) -> int:
     return i
 
 
-def _take_related_block(lines: list[Line], start: int, out: Stripped) -> int:
+def _take_related_block(lines: list[Line], start: int, out: Stripped, headings: frozenset[str]) -> int:
     """Lines after a related-list header: structured items, else a plain list of titles."""
     window = lines[start : start + _LOOKAHEAD]
     if any(_is_marker(line.text) for line in window):
-        return _take_structured_items(lines, start, out)
-    return _take_headline_list(lines, start, out)
+        return _take_structured_items(lines, start, out, headings)
+    return _take_headline_list(lines, start, out, headings)
 
 
-def strip_boilerplate(lines: list[str]) -> Stripped:
+def strip_boilerplate(lines: list[str], headings: frozenset[str] = frozenset()) -> Stripped:
     """Split repaired lines into kept lines and audited removals (with related links lifted out).
+
+    ``headings``: the texts an HTML page marked as its own headings (:func:`html.heading_texts`).
 
     >>> s = strip_boilerplate(["Kata Lavrov.", "Advertisement", "Baca Juga", "Ia datang ke Moskow pada April lalu."])
     >>> [line.text for line in s.kept]
@@ -132,7 +138,7 @@ def strip_boilerplate(lines: list[str]) -> Stripped:
         if rule.id == "related.baca_juga":
             out.link(match.group("title").strip())
         elif rule.block is not None:
-            i = _BLOCK_TAKERS[rule.block](nonempty, i, out)
+            i = _BLOCK_TAKERS[rule.block](nonempty, i, out, headings)
         elif rule.id == "pagination.page_of" and _is_teaser(nonempty, i, line.text):
             out.remove(nonempty[i], RULES_BY_ID["pagination.teaser"])  # the next page's first words
             i += 1
@@ -152,7 +158,7 @@ _TAG_WORDS = 4
 _NEXT_PAGE = re.compile(r"(?i)selanjutnya|berikutnya|next|[>\u00bb\u203a]")
 
 
-def _take_tags(lines: list[Line], start: int, out: Stripped) -> int:
+def _take_tags(lines: list[Line], start: int, out: Stripped, headings: frozenset[str]) -> int:
     """Short lines after a tag-list header ('Bandung', '# harga cabai'): at most a few words, no
     sentence punctuation. Stops at the first line that looks like running text."""
     tag = RULES_BY_ID["ui.tag"]
@@ -167,7 +173,7 @@ def _take_tags(lines: list[Line], start: int, out: Stripped) -> int:
 
 
 # How each kind of block (Rule.block) takes the lines after its header.
-_BLOCK_TAKERS: dict[str, Callable[[list[Line], int, Stripped], int]] = {
+_BLOCK_TAKERS: dict[str, Callable[[list[Line], int, Stripped, frozenset[str]], int]] = {
     "related": _take_related_block,
     "tags": _take_tags,
 }
