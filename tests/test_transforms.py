@@ -165,6 +165,46 @@ def test_parse_bylines_and_wire_source() -> None:
     assert [p.kind for p in parsed.paragraphs] == ["body", "body"]
 
 
+_BODY = "Jakarta - Pemerintah menyiapkan anggaran tambahan untuk perbaikan jalan rusak di daerah."
+
+
+@pytest.mark.parametrize(
+    ("header", "authors", "outlet"),
+    [
+        (["Laporan Wartawan Tribunnews.com, Fahmi Ramadhan"], ["Fahmi Ramadhan"], "tribunnews.com"),
+        (["Ahmad Fauzi, Jurnalis"], ["Ahmad Fauzi"], None),
+        (["Susi Setiawati, CNBC Indonesia"], ["Susi Setiawati"], "cnbcindonesia.com"),
+        (["Oleh : Budi Setiawan / CAR"], ["Budi Setiawan"], None),
+        (["Oleh : Mohammad Yudha Prasetya,", "Anisa Aulia"], ["Mohammad Yudha Prasetya", "Anisa Aulia"], None),
+        (["Penulis Kontributor Makassar, Hendra Cipto", "| Editor Khairina"], ["Hendra Cipto"], None),
+        (["Kamis, 20 Juni 2024 - 10:15 WIB", "Oktiani Endarwati"], ["Oktiani Endarwati"], None),
+        (["Penulis: Budi Santoso", "Penulis: Budi Santoso"], ["Budi Santoso"], None),
+    ],
+)
+def test_header_bylines_name_the_writers_not_the_lede(
+    header: list[str], authors: list[str], outlet: str | None
+) -> None:
+    """Bylines as outlets print them: with a role, with the outlet, over two lines, alone next to
+    the date. None of them ends up in the lede, and a writer named twice is listed once."""
+    parsed = parse.parse_article(_lines("Judul Berita Hari Ini", *header, _BODY))
+    assert (parsed.authors, parsed.lede) == (authors, None)
+    assert parsed.signature_outlet == outlet
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        ["Harga Cabai Naik Lagi", "Senin, 8 Januari 2024"],  # headline words, next to the date
+        ["Ekonomi Bisnis", "Senin, 8 Januari 2024"],  # a section, next to the date
+        ["Senin, 8 Januari 2024", "Banda Aceh"],  # a city
+        ["Oktiani Endarwati"],  # a name, but not next to a date line
+    ],
+)
+def test_a_capitalised_line_is_a_writer_only_next_to_the_date_and_with_no_headline_words(header: list[str]) -> None:
+    parsed = parse.parse_article(_lines("Judul Berita Hari Ini", *header, _BODY))
+    assert parsed.authors == []
+
+
 def test_date_inconsistent_needs_a_weekday_date_after_publication() -> None:
     body = "Menlu akan bertemu Presiden pada Selasa, 16 Januari 2024, kata Kremlin kepada wartawan."
     flagged = parse.parse_article(_lines("Judul Berita Hari Ini", "DECEMBER 9, 2022", body))

@@ -220,6 +220,22 @@ DATELINE_ALONE = re.compile(
 DESK_BYLINE = re.compile(
     r"^(?P<name>[A-Z][\w.']+(?: [A-Z][\w.']+){0,3}) - (?P<desk>detik\w*|[A-Z][\w.]+\.(?:com|co\.id|id))$"
 )
+# A writer's name as printed in a byline: two to five capitalised words ("Budi Santoso",
+# "Ruth Intan Sozometa Kanafi", "A. Rahman").
+BYLINE_NAME = r"[A-Z][\w.'\-]+(?: [A-Z][\w.'\-]+){1,4}"
+# "Ahmad Fauzi, Jurnalis" (Okezone), "Budi Santoso, Wartawan": a name and the writer's role
+NAME_COMMA_ROLE = re.compile(
+    rf"^(?P<name>{BYLINE_NAME}),\s*(?i:jurnalis|wartawan|reporter|kontributor|penulis|koresponden|editor)$"
+)
+# "Susi Setiawati, CNBC Indonesia": a name and the outlet
+NAME_COMMA_OUTLET = re.compile(rf"^(?P<name>{BYLINE_NAME}),\s*(?P<outlet>{OUTLET_TOKEN})$")
+# "Laporan Wartawan Tribunnews.com, Fahmi Ramadhan" (Tribun's reporter line)
+REPORT_BY = re.compile(
+    rf"^(?i:laporan)\s+(?i:wartawan|reporter|koresponden|kontributor|jurnalis)\s+(?P<outlet>[^,]{{2,40}}?),?\s+"
+    rf"(?P<name>{BYLINE_NAME})$"
+)
+# A desk code after the names: "Budi Setiawan / CAR"
+TRAILING_DESK_CODE = re.compile(r"\s*/\s*[A-Z]{2,5}$")
 # Editor codes glued to the last sentence: "...kata dia.(OL-11)", "... (ant/jpnn)"
 GLUED_EDITOR_CODE = re.compile(
     r"\s*[\[(]\s*(?P<code>[a-z]{1,5}(?:\s*/\s*[a-z]{1,6}){0,3}|[A-Z]{1,4}-\d{1,3})\s*[\])]\.?$"

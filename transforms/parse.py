@@ -265,21 +265,73 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
             out.add(line, "caption", _caption_text(text))
         elif _take_byline(line, out):
             pass
-        elif (
-            out.title is None
-            and shapes.word_count(text) <= 3
-            and shapes.is_headline_like(nxt)
-            and (out.section is None or shapes.word_count(nxt) > shapes.word_count(text))
-        ):
+        elif out.title is None and _is_section(text, nxt, out.section):
             out.section = text  # a breadcrumb's last, most specific part wins
             out.lift(line, "meta.section")
         elif out.title is None and shapes.is_headline_like(text):
             out.title = text
             out.lift(line, "meta.title")
+        elif out.title is not None and _bare_byline(lines, i):
+            out.authors.append(text)
+            out.lift(line, "meta.byline")
         else:
             lede.append(text)
             out.lift(line, "meta.lede")
     out.lede = " ".join(lede) or None
+
+
+def _is_section(text: str, nxt: str, section: str | None) -> bool:
+    """A breadcrumb part above the title: a short line before the title or before another part.
+
+    >>> _is_section("News", "Indonesia", None), _is_section("Indonesia", "5 Fakta Gempa yang Guncang Cianjur", "News")
+    (True, True)
+    >>> _is_section("Banjir Lagi", "Senin, 8 Januari 2024 09:30 WIB", "Ekonomi")  # a short title before its date
+    False
+    """
+    if shapes.word_count(text) > 3:
+        return False
+    if _breadcrumb_part(text) and _breadcrumb_part(nxt):
+        return True
+    return (
+        shapes.is_headline_like(nxt)
+        and (section is None or shapes.word_count(nxt) > shapes.word_count(text))
+        and dates.date_line(nxt) is None
+    )
+
+
+def _breadcrumb_part(text: str) -> bool:
+    """One to three capitalised words with no punctuation: 'News', 'Jawa Tengah'."""
+    if not 0 < len(text) <= 30 or not text[0].isupper():
+        return False
+    return shapes.word_count(text) <= 3 and text.replace(" ", "").isalnum()
+
+
+_BARE_NAME = re.compile(r"[A-Z][a-z'\-]+\.?(?: [A-Z][a-z'\-]+\.?){1,3}")
+# Words of headlines, sections and titles that no writer's name holds.
+_NOT_NAME_WORDS = frozenset(
+    "harga naik turun lagi ini itu baru hari tahun kasus warga banjir jalan pasar kota desa rumah sakit polisi "
+    "presiden menteri gubernur bupati wali kepala ketua dinas bank pemerintah berita video foto update terkini "
+    "terbaru live breaking news indonesia nasional internasional ekonomi bisnis olahraga bola tekno politik hukum "
+    "daerah regional metro megapolitan opini gaya hidup kesehatan otomotif travel hiburan selebriti sport".split()
+)
+
+
+def _bare_byline(lines: list[Line], i: int) -> bool:
+    """A writer's name alone on a header line, next to the date line (Sindonews, IDN Times and
+    iNews print it so): two to four capitalised words, no verb form, not a known city.
+
+    >>> header = [Line(0, "Judul"), Line(1, "Kamis, 20 Juni 2024 - 10:15 WIB"), Line(2, "Oktiani Endarwati")]
+    >>> _bare_byline(header, 2), _bare_byline([*header[:2], Line(2, "Banda Aceh")], 2)
+    (True, False)
+    >>> _bare_byline([Line(0, "Judul"), Line(1, "Oktiani Endarwati")], 1)
+    False
+    """
+    text = lines[i].text
+    if _BARE_NAME.fullmatch(text) is None or shapes.has_verb_like_word(text) or is_known_city(text):
+        return False
+    if any(word.lower().rstrip(".") in _NOT_NAME_WORDS for word in text.split()):
+        return False
+    return any(0 <= j < len(lines) and dates.date_line(lines[j].text) is not None for j in (i - 1, i + 1))
 
 
 def _take_date(line: Line, found: dates.FoundDate, out: Parsed) -> None:
@@ -293,7 +345,11 @@ def _take_date(line: Line, found: dates.FoundDate, out: Parsed) -> None:
         out.lift(line, "meta.modified")
 
 
-BYLINE_LABEL = re.compile(r"(?i)(penulis|reporter|pewarta|wartawan|kontributor|editor|redaktur|penyunting)\s*:?")
+BYLINE_LABEL = re.compile(
+    r"(?i)(penulis|reporter|pewarta|wartawan|kontributor|editor|redaktur|penyunting|oleh|sumber)\s*:?"
+)
+# "Kontributor Makassar, Hendra Cipto": a role and a place, not a name
+_ROLE_WORDS = frozenset({"kontributor", "wartawan", "reporter", "koresponden", "tim", "redaksi", "penulis"})
 
 
 def _running_text(text: str) -> bool:
@@ -324,6 +380,13 @@ def _take_byline(line: Line, out: Parsed) -> bool:
         )
         out.lift(line, "meta.byline")
         return True
+    named = _named_byline(text)
+    if named is not None:
+        name, outlet = named
+        out.authors.append(name)
+        out.signature_outlet = out.signature_outlet or outlet
+        out.lift(line, "meta.byline")
+        return True
     signature = outlet_signature(text)
     if signature is not None:
         out.signature_outlet = out.signature_outlet or signature
@@ -341,17 +404,51 @@ def _take_byline(line: Line, out: Parsed) -> bool:
         out.lift(line, "meta.byline")
         return True
     out.pending_role = None
-    fields = [BYLINE_FIELD.fullmatch(part.strip(" .")) for part in BYLINE_SPLIT.split(text)]
+    text = chardata.TRAILING_DESK_CODE.sub("", text)  # "Oleh : Budi Setiawan / CAR"
+    continued = text.rstrip().endswith(",")  # "Oleh : Budi," with more names on the next line
+    parts = [part.strip(" .,") for part in BYLINE_SPLIT.split(text)]
+    fields = [BYLINE_FIELD.fullmatch(part) for part in parts if part]  # "| Editor X" continues a line
     if not fields or any(f is None or NAMES.fullmatch(f.group("names").strip()) is None for f in fields):
         return False
     for f in fields:
         assert f is not None
-        if set(re.findall(r"\w+", f.group("role").lower())) & WRITER_ROLES:
+        role = f.group("role").lower()
+        if set(re.findall(r"\w+", role)) & WRITER_ROLES:
             for name in NAME_SEPARATORS.split(f.group("names")):
-                if name.strip(" ."):
-                    out.authors.append(name.strip(" ."))
+                name = name.strip(" .")
+                if name and name.split()[0].lower() not in _ROLE_WORDS:
+                    out.authors.append(name)
+        if continued:
+            out.pending_role = role.split()[0]
     out.lift(line, "meta.byline")
     return True
+
+
+def _named_byline(text: str) -> tuple[str, str | None] | None:
+    """A writer named with a role or an outlet: (name, outlet or None).
+
+    >>> _named_byline("Ahmad Fauzi, Jurnalis"), _named_byline("Susi Setiawati, CNBC Indonesia")
+    (('Ahmad Fauzi', None), ('Susi Setiawati', 'cnbcindonesia.com'))
+    >>> _named_byline("Laporan Wartawan Tribunnews.com, Fahmi Ramadhan")
+    ('Fahmi Ramadhan', 'tribunnews.com')
+    >>> _named_byline("Jakarta, Indonesia") is None, _named_byline("Presiden Jokowi, Menteri") is None
+    (True, True)
+    """
+    if "," not in text:
+        return None
+    match = chardata.NAME_COMMA_ROLE.match(text)
+    if match is not None:
+        return match.group("name"), None
+    match = chardata.NAME_COMMA_OUTLET.match(text) or chardata.REPORT_BY.match(text)
+    if match is None:
+        return None
+    token = match.group("outlet")
+    outlet = outlet_signature(token) or registered_domain(token)
+    if outlet is None:
+        return None
+    if match.re is chardata.NAME_COMMA_OUTLET and "." not in token and token.lower() not in chardata.OUTLET_BRANDS:
+        return None  # "Budi Santoso, Jakarta": a place, not an outlet
+    return match.group("name"), outlet
 
 
 def _wire_source(text: str) -> str | None:
@@ -502,6 +599,7 @@ def parse_article(lines: list[Line], headings: frozenset[str] = frozenset()) -> 
     if out.published is None and out.modified is not None:
         out.published = out.modified
     out.outlet = out.outlet or out.signature_outlet
+    out.authors = list(dict.fromkeys(out.authors))  # a writer named in the header and the footer
     _flags(out, had_header=start > 0)
     return out
 

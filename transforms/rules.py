@@ -459,7 +459,7 @@ RULES: tuple[Rule, ...] = (
         "Jakarta/Bandung menjadi dua kota dengan kenaikan harga tertinggi bulan ini, kata BPS.",
         _line(
             r"[(\[]?\s{0,2}(?:foto|photo|dok(?:umentasi)?\.?|ilustrasi|sumber\s{1,3}foto|image)\s{0,3}:?\s{0,2}[)\]]?"
-            r"|[(\[]?\s{0,2}(?:(?:foto|photo)\s{0,3}:\s{0,3})?(?-i:[A-Z][\w.\-]{1,30}(?:\s{1,2}[A-Z][\w.\-]{0,30}){0,3}"
+            r"|[(\[]?\s{0,2}(?:(?:foto|photo)(?:\s{1,3}(?:ilustrasi|dok(?:umentasi)?\.?|istimewa))?\s{0,3}:\s{0,3})?(?-i:[A-Z][\w.\-]{1,30}(?:\s{1,2}[A-Z][\w.\-]{0,30}){0,3}"
             r"\s{0,2}/\s{0,2}[A-Z][\w.'\-]{0,30}(?:\s{1,2}[A-Z][\w.'\-]{0,30}){0,4})\s{0,2}[)\]]?"
         ),
     ),
