@@ -31,6 +31,7 @@ SHAPE_LINES = [
     "Penulis: Ani Lestari | Editor: Rina", "Pasokan berkurang karena hujan, kata dia.(OL-11)",
     "Harga naik tajam pada pekan ini (ant/jpnn)", 'Hal itu tersebut.Sementara itu "Kami siap," kata dia.',
     "JAKARTA. Harga emas naik tajam pada perdagangan hari ini di pasar.", "Home > News > Nasional",
+    "Kata dia &quot;ya&quot;&nbsp;itu", "&amp;amp;quot;&#8220;&#x201d;&#0;&#1114112;&foo;", "R&D &amp",
 ]  # fmt: skip
 LINES = st.one_of(
     st.sampled_from(SEED_LINES),

@@ -59,6 +59,13 @@ def test_repair_keeps_line_numbers_and_fixes_what_ftfy_leaves() -> None:
     assert repaired.repairs == 4
 
 
+def test_repair_decodes_html_character_references_that_scrapers_leave_in_text() -> None:
+    repaired = repair_text("kata &quot;ya&quot;&nbsp;itu\nharga &amp;amp; R&D\n&#8220;benar&#8221; &foo;")
+    assert repaired.lines == ['kata "ya" itu', "harga & R&D", "\u201cbenar\u201d &foo;"]
+    assert repaired.repairs == 3
+    assert repair_text("&lt;p&gt; &amp;", entities=False).lines == ["&lt;p&gt; &amp;"]  # a page's raw markup
+
+
 def test_repair_leaves_clean_text_and_curly_quotes_alone() -> None:
     line = "\u201cKami menyambut baik,\u201d kata Lavrov \u2013 di Pyongyang."
     assert repair_text(line).lines == [line]

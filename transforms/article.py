@@ -87,7 +87,7 @@ def clean_document(
     text, page, headings = decoded.text, html.PageMetadata(), frozenset[str]()
     if kind == "html":
         # Repair before extraction: ftfy mis-repairs once markup and no-break spaces are gone.
-        page_html = "\n".join(repair_text(text).lines)
+        page_html = "\n".join(repair_text(text, entities=False).lines)
         tree = html.parse_page(page_html)
         page = html.page_metadata(tree)  # first: text extraction prunes the tree
         headings = html.heading_texts(tree)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -28,6 +29,30 @@ def _ftfy_config() -> ftfy.TextFixerConfig:
         unescape_html=False,
         explain=False,
     )
+
+
+# A character reference with its closing semicolon: "&quot;", "&nbsp;", "&#8220;", "&#x201C;".
+# Without the semicolon it is left alone ("R&D", "AT&T", "Barcelona&paramount").
+ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def _decode_entity(match: re.Match[str]) -> str:
+    return html.unescape(match.group(0))
+
+
+def unescape_entities(line: str) -> str:
+    """Decode HTML character references that scrapers leave in text, however often they were
+    escaped ("&amp;quot;"); an unknown name stays as written.
+
+    >>> unescape_entities("kata &quot;ya&quot;&nbsp;itu &#8220;benar&#8221; &amp;amp; R&D &foo;")
+    'kata "ya"\xa0itu “benar” & R&D &foo;'
+    """
+    while "&" in line:
+        decoded = ENTITY.sub(_decode_entity, line)
+        if decoded == line:
+            break
+        line = decoded
+    return line
 
 
 def fix_mojibake(line: str) -> str:
@@ -91,14 +116,16 @@ def normalize_whitespace(line: str) -> str:
 MAX_PASSES = 3
 
 
-def repair_line(line: str) -> str:
+def repair_line(line: str, entities: bool = True) -> str:
     """Repair one line until it is stable (at most MAX_PASSES), so repairing twice changes nothing.
+    ``entities``: decode HTML character references too (not in a page's raw markup).
 
-    >>> repair_line("\x80Â\x8d")
-    '€'
+    >>> repair_line("\x80Â\x8d"), repair_line("harga&nbsp;naik &quot;lagi&quot;")
+    ('€', 'harga naik "lagi"')
     """
     for _ in range(MAX_PASSES):
-        fixed = normalize_whitespace(fix_leftover_mojibake(fix_mojibake(chardata.C0_CONTROLS.sub("", line))))
+        unescaped = unescape_entities(line) if entities else line
+        fixed = normalize_whitespace(fix_leftover_mojibake(fix_mojibake(chardata.C0_CONTROLS.sub("", unescaped))))
         if fixed == line:
             break
         line = fixed
@@ -111,17 +138,18 @@ class Repaired:
     repairs: int
 
 
-def repair_text(text: str) -> Repaired:
+def repair_text(text: str, entities: bool = True) -> Repaired:
     """Split decoded text into lines (numbering preserved) and repair each one.
 
     A repair is counted for each line whose characters changed other than by trimming its ends
-    or collapsing plain spaces.
+    or collapsing plain spaces. ``entities=False`` leaves HTML character references alone, for a
+    page's raw markup ("&lt;p&gt;" there is text, not a tag).
 
     >>> r = repair_text("Judul\\r\\n\\u00c2\\r\\nitu\\u00a0merupakan  proses ")
     >>> r.lines, r.repairs
     (['Judul', '', 'itu merupakan proses'], 2)
     """
-    if _needs_no_repair(text):  # the common case, decided once for the whole document
+    if _needs_no_repair(text) and not (entities and "&" in text and ENTITY.search(text)):  # decided once
         lines = _split_lines(text)
         if "  " in text:
             return Repaired([chardata.SPACE_RUNS.sub(" ", raw).strip() for raw in lines], 0)
@@ -129,7 +157,7 @@ def repair_text(text: str) -> Repaired:
     lines = LINE_BREAK.split(text)
     undone = _undo_double_encoding(text)
     if undone is not None:  # the whole document was UTF-8 read as cp1252: one decode mends it all
-        mended = repair_text(undone).lines
+        mended = repair_text(undone, entities).lines
         changed = sum(new != chardata.SPACE_RUNS.sub(" ", raw).strip() for raw, new in zip(lines, mended, strict=True))
         return Repaired(mended, changed)
     out: list[str] = []
@@ -137,10 +165,14 @@ def repair_text(text: str) -> Repaired:
     for raw in lines:
         # Fast path, the same result as repair_line: a printable line (no exotic space, zero-width
         # or control character: str.isprintable is False for all of them) with no sign of mojibake.
-        if raw.isprintable() and (raw.isascii() or chardata.MOJIBAKE_HINT.search(raw) is None):
+        if (
+            raw.isprintable()
+            and (raw.isascii() or chardata.MOJIBAKE_HINT.search(raw) is None)
+            and not (entities and "&" in raw and ENTITY.search(raw))
+        ):
             out.append(chardata.SPACE_RUNS.sub(" ", raw).strip())
             continue
-        fixed = repair_line(raw)
+        fixed = repair_line(raw, entities)
         if fixed != chardata.SPACE_RUNS.sub(" ", raw).strip():
             repairs += 1
         out.append(fixed)
