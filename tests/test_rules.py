@@ -7,7 +7,14 @@ import time
 from pathlib import Path
 
 import pytest
-from berita.transforms.rules import CATEGORIES, LINE_RULES, RULES, match_line_rule, rule_table_markdown
+from berita.transforms.rules import (
+    ANY_LONG_LINE_RULE,
+    CATEGORIES,
+    LINE_RULES,
+    RULES,
+    match_line_rule,
+    rule_table_markdown,
+)
 from berita.transforms.strip import strip_boilerplate
 
 
@@ -142,3 +149,17 @@ def test_the_one_call_test_finds_exactly_what_trying_every_rule_finds() -> None:
         brute = next((rule.id for rule in LINE_RULES if rule.pattern.fullmatch(line)), None)  # type: ignore[union-attr]
         hit = match_line_rule(line)
         assert (hit[0].id if hit else None) == brute, line
+
+
+@pytest.mark.parametrize("rule", [r for r in LINE_RULES if r.max_len], ids=lambda r: r.id)
+def test_a_rule_for_short_lines_never_matches_a_longer_one(rule) -> None:
+    """``max_len`` keeps a rule out of the one-call test for long lines: its own pattern must
+    refuse them too, or the two would disagree."""
+    assert rule.pattern.pattern.startswith(f"(?=.{{0,{rule.max_len}}}$)")  # built by _short_line
+    assert rule.pattern.fullmatch(rule.example) is not None
+    assert rule not in _rules_in(ANY_LONG_LINE_RULE)
+
+
+def _rules_in(combined: re.Pattern[str]) -> list:
+    """The rules whose pattern is part of a one-call test."""
+    return [r for r in LINE_RULES if r.pattern is not None and r.pattern.pattern[:60] in combined.pattern]

@@ -177,6 +177,8 @@ OUTLET_TOKEN = rf"(?:{DOMAIN_TOKEN}|(?i:{_BRAND_ALT}))"
 CITY_TOKEN = r"[A-Z][A-Za-z'\.\-]+(?: [A-Z][A-Za-z'\.\-]+){0,2}"
 DATELINE_SEP = r"\s*(?:-{1,2}|\u2013|\u2014)\s*"
 
+# "Jakarta: " (medcom.id): a known city and a colon
+COLON_DATELINE = re.compile(rf"^(?P<city>{CITY_TOKEN}):\s+(?=[A-Z\"\u201c])")
 DATELINES = (
     # "Liputan6.com, Moskow - ", "TEMPO.CO, Jakarta - ", "REPUBLIKA.CO.ID, JAKARTA -- "
     re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}),\s*(?P<city>{CITY_TOKEN}){DATELINE_SEP}"),
@@ -192,8 +194,7 @@ DATELINES = (
     # "Korea Utara - Amerika Serikat menggelar ..." has the same shape (see KNOWN_CITIES)
     re.compile(r"^(?P<city>[A-Z]{3,}(?: [A-Z]{3,}){0,2})\.\s+(?=[A-Z])"),
     re.compile(rf"^(?P<city>{CITY_TOKEN}){DATELINE_SEP}(?=[A-Z\"\u201c])"),
-    # "Jakarta: " (medcom.id): a known city and a colon
-    re.compile(rf"^(?P<city>{CITY_TOKEN}):\s+(?=[A-Z\"\u201c])"),
+    COLON_DATELINE,  # last: find_dateline leaves it out when no colon is near the start
 )
 # Datelines without an outlet name are accepted only for these cities (lower-cased).
 KNOWN_CITIES = frozenset(

@@ -6,6 +6,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any
 
 from berita.transforms import dates
@@ -158,8 +159,15 @@ def html_to_text(tree: Any | None) -> str:
 # Embedded posts (X/Twitter, Instagram, TikTok, Facebook) are blockquotes or divs with these
 # classes; their text is someone else's post, not the article's.
 _EMBED_CLASSES = ("twitter-tweet", "instagram-media", "tiktok-embed", "fb-post", "fb-video", "twitter-video")
-_EMBEDS = " or ".join(f"contains(concat(' ', normalize-space(@class), ' '), ' {c} ')" for c in _EMBED_CLASSES)
+_EMBEDS = " or ".join(f"contains(@class, '{c}')" for c in _EMBED_CLASSES)
 _EMBED_XPATH = f"//blockquote[{_EMBEDS}] | //div[{_EMBEDS}]"
+
+
+@lru_cache(maxsize=1)
+def _embeds() -> Any:
+    from lxml import etree  # trafilatura's own parser; compiled once
+
+    return etree.XPath(_EMBED_XPATH)
 
 
 def _drop_social_embeds(tree: Any) -> None:
@@ -170,7 +178,7 @@ def _drop_social_embeds(tree: Any) -> None:
     >>> _drop_social_embeds(tree); tree.xpath("string(//body)")
     'Isi berita.ekorLagi.'
     """
-    for node in tree.xpath(_EMBED_XPATH):
+    for node in _embeds()(tree):
         parent = node.getparent()
         if parent is None:
             continue

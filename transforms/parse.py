@@ -162,6 +162,7 @@ class Dateline:
 
 
 _DATELINE_REACH = 120
+_COLON_REACH = 30  # "Bandar Lampung: " and the like: the colon comes right after the city
 
 
 def find_dateline(text: str) -> Dateline | None:
@@ -176,10 +177,17 @@ def find_dateline(text: str) -> Dateline | None:
     >>> find_dateline("Catatan: Pemerintah mempercepat penyaluran bantuan pangan beras.") is None
     True
     """
+    # Every dateline ends in a dash, a full stop (kontan) or a colon (medcom) near the line's start.
     head = text[:_DATELINE_REACH]
-    if "-" not in head and "." not in head and ":" not in head and "\u2013" not in head and "\u2014" not in head:
-        return None  # every dateline ends in a dash, or a full stop (kontan) or colon (medcom), near the start
-    for pattern in chardata.DATELINES:
+    colon = ":" in text[:_COLON_REACH]
+    patterns: tuple[re.Pattern[str], ...]
+    if "-" in head or "." in head or "\u2013" in head or "\u2014" in head:
+        patterns = chardata.DATELINES if colon else chardata.DATELINES[:-1]
+    elif colon:
+        patterns = (chardata.COLON_DATELINE,)
+    else:
+        return None
+    for pattern in patterns:
         match = pattern.match(text)
         if match is None or shapes.word_count(text[match.end() :]) < 5:
             continue
@@ -424,6 +432,9 @@ def _take_byline(line: Line, out: Parsed) -> bool:
     return True
 
 
+_BYLINE_ROLES = frozenset({"jurnalis", "wartawan", "reporter", "kontributor", "penulis", "koresponden", "editor"})
+
+
 def _named_byline(text: str) -> tuple[str, str | None] | None:
     """A writer named with a role or an outlet: (name, outlet or None).
 
@@ -436,10 +447,16 @@ def _named_byline(text: str) -> tuple[str, str | None] | None:
     """
     if "," not in text:
         return None
-    match = chardata.NAME_COMMA_ROLE.match(text)
-    if match is not None:
-        return match.group("name"), None
-    match = chardata.NAME_COMMA_OUTLET.match(text) or chardata.REPORT_BY.match(text)
+    tail = text.rpartition(",")[2].strip().lower()  # cheap tests first: most lines are neither
+    if tail in _BYLINE_ROLES:
+        match = chardata.NAME_COMMA_ROLE.match(text)
+        return (match.group("name"), None) if match is not None else None
+    if "." in tail or tail in chardata.OUTLET_BRANDS:
+        match = chardata.NAME_COMMA_OUTLET.match(text)
+    elif text[:7].lower() == "laporan":
+        match = chardata.REPORT_BY.match(text)
+    else:
+        return None
     if match is None:
         return None
     token = match.group("outlet")

@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from berita.transforms import shapes
 from berita.transforms.records import RelatedLink, RemovedLine
-from berita.transforms.rules import RULES_BY_ID, Rule, match_line_rule
+from berita.transforms.rules import RULES_BY_ID, Rule, gate_words_in, match_line_rule
 
 READ_MORE = ("baca selengkapnya", "selengkapnya", "read more", "lihat selengkapnya", "baca lebih lanjut")
 # How far ahead of a related-list header we look for item markers (ages, "Baca Selengkapnya").
@@ -124,11 +124,12 @@ def strip_boilerplate(lines: list[str], headings: frozenset[str] = frozenset()) 
     [('Advertisement', 'ad.marker'), ('Baca Juga', 'related.header')]
     """
     nonempty = [Line(no, text) for no, text in enumerate(lines) if text]
+    gate_words = gate_words_in(lines)
     out = Stripped()
     i = 0
     while i < len(nonempty):
         line = nonempty[i]
-        hit = match_line_rule(line.text)
+        hit = match_line_rule(line.text, gate_words)
         i += 1
         if hit is None:
             out.kept.append(line)
