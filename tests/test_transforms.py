@@ -186,6 +186,7 @@ _BODY = "Jakarta - Pemerintah menyiapkan anggaran tambahan untuk perbaikan jalan
         (["Penulis Kontributor Makassar, Hendra Cipto", "| Editor Khairina"], ["Hendra Cipto"], None),
         (["Kamis, 20 Juni 2024 - 10:15 WIB", "Oktiani Endarwati"], ["Oktiani Endarwati"], None),
         (["Penulis: Budi Santoso", "Penulis: Budi Santoso"], ["Budi Santoso"], None),
+        (["Oleh", "Budi Santoso"], ["Budi Santoso"], None),
     ],
 )
 def test_header_bylines_name_the_writers_not_the_lede(
@@ -196,6 +197,11 @@ def test_header_bylines_name_the_writers_not_the_lede(
     parsed = parse.parse_article(_lines("Judul Berita Hari Ini", *header, _BODY))
     assert (parsed.authors, parsed.lede) == (authors, None)
     assert parsed.signature_outlet == outlet
+
+
+def test_a_source_label_with_the_agency_on_the_next_line_names_the_wire_source() -> None:
+    parsed = parse.parse_article(_lines("Judul Berita Hari Ini", _BODY, "Sumber :", "Antara"))
+    assert parsed.wire_source == "Antara" and parsed.authors == []
 
 
 @pytest.mark.parametrize(

@@ -380,6 +380,16 @@ def _take_byline(line: Line, out: Parsed) -> bool:
     text = line.text
     if _running_text(text) or shapes.word_count(text) > 14:
         return False
+    # The line after a label alone ("Reporter", "Sumber :") is its value, even a brand ("Antara").
+    if out.pending_role is not None and NAMES.fullmatch(text.strip(" .")):
+        if out.pending_role in WRITER_ROLES:
+            out.authors.append(text.strip(" ."))
+        elif out.pending_role == "sumber":  # "Sumber :" with the agency on the next line
+            source = text.strip(" .")
+            out.wire_source = out.wire_source or chardata.WIRE_AGENCIES.get(source.lower(), source)
+        out.pending_role = None
+        out.lift(line, "meta.byline")
+        return True
     desk = chardata.DESK_BYLINE.fullmatch(text)
     if desk is not None:
         out.authors.append(desk.group("name"))
@@ -403,12 +413,6 @@ def _take_byline(line: Line, out: Parsed) -> bool:
     label = BYLINE_LABEL.fullmatch(text)
     if label is not None:  # "Reporter" alone; the name follows on the next line
         out.pending_role = label.group(1).lower()
-        out.lift(line, "meta.byline")
-        return True
-    if out.pending_role is not None and NAMES.fullmatch(text.strip(" .")):
-        if out.pending_role in WRITER_ROLES:
-            out.authors.append(text.strip(" ."))
-        out.pending_role = None
         out.lift(line, "meta.byline")
         return True
     out.pending_role = None

@@ -60,7 +60,7 @@ def _next_item(lines: list[Line], i: int, by_read_more: bool) -> list[Line] | No
     return item
 
 
-def _take_structured_items(lines: list[Line], start: int, out: Stripped, headings: frozenset[str]) -> int:
+def _take_structured_items(lines: list[Line], start: int, out: Stripped) -> int:
     """Take items of the form title / age / (title again) / teaser / 'Baca Selengkapnya'.
 
     When the block uses read-more lines, each item ends at one; otherwise an item is a title
@@ -108,7 +108,7 @@ def _take_related_block(lines: list[Line], start: int, out: Stripped, headings: 
     """Lines after a related-list header: structured items, else a plain list of titles."""
     window = lines[start : start + _LOOKAHEAD]
     if any(_is_marker(line.text) for line in window):
-        return _take_structured_items(lines, start, out, headings)
+        return _take_structured_items(lines, start, out)
     return _take_headline_list(lines, start, out, headings)
 
 
