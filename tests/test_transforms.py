@@ -59,6 +59,17 @@ def test_repair_keeps_line_numbers_and_fixes_what_ftfy_leaves() -> None:
     assert repaired.repairs == 4
 
 
+def test_a_closing_quote_decoded_with_errors_replace_is_mended_not_dropped() -> None:
+    """UTF-8 decoded as cp1252 with errors="replace" turns ” (E2 80 9D) into "â€�" (cp1252 has
+    no 0x9D); twice over, it is mojibake of mojibake. The quote comes back either way."""
+    text = "Harga cabai \u201cnaik tajam\u201d pekan ini, kata pedagang."
+    once = text.encode("utf-8").decode("cp1252", "replace")
+    twice = once.encode("utf-8").decode("cp1252", "replace")
+    assert "\u00e2\u20ac\ufffd" in once
+    assert repair_text(once).lines == [text]
+    assert repair_text(twice).lines == [text]
+
+
 def test_repair_decodes_html_character_references_that_scrapers_leave_in_text() -> None:
     repaired = repair_text("kata &quot;ya&quot;&nbsp;itu\nharga &amp;amp; R&D\n&#8220;benar&#8221; &foo;")
     assert repaired.lines == ['kata "ya" itu', "harga & R&D", "\u201cbenar\u201d &foo;"]

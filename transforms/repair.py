@@ -60,15 +60,17 @@ def fix_mojibake(line: str) -> str:
 
     >>> fix_mojibake("Lavrov menyebut â€œoperasi militer khususâ€\\x9d Rusia")
     'Lavrov menyebut “operasi militer khusus” Rusia'
-    >>> fix_mojibake("Menlu Rusia")
-    'Menlu Rusia'
+    >>> fix_mojibake("Menlu Rusia"), fix_mojibake("harga \u00e2\u20ac\u0153naik\u00e2\u20ac\ufffd pekan ini")
+    ('Menlu Rusia', 'harga “naik” pekan ini')
     """
     if not chardata.MOJIBAKE_HINT.search(line):
         return line
     import ftfy
 
     if "\u00e2\u20ac" in line:
-        line = chardata.LOST_QUOTE.sub("\u201d", line)
+        # "â€�": the right double quote (E2 80 9D) decoded as cp1252 with errors="replace", since
+        # cp1252 has no 0x9D; ftfy would make the whole sequence one U+FFFD, and the quote is lost.
+        line = chardata.LOST_QUOTE.sub("\u201d", line.replace("\u00e2\u20ac\ufffd", "\u201d"))
     return ftfy.fix_text(line, _ftfy_config())
 
 
