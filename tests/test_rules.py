@@ -74,10 +74,39 @@ def test_bare_baca_juga_leaves_a_following_sentence_in_the_body() -> None:
         "Halaman depan gedung itu rusak parah akibat banjir.",
         "Baca selengkapnya laporan itu di situs resmi kementerian, ujar dia.",
         "Bacaan doa itu dilantunkan bersama oleh ratusan jemaah.",
+        "Cek email Anda secara berkala untuk melihat pengumuman hasil seleksi, kata panitia.",
+        "Cek WhatsApp Anda sebelum mentransfer uang, ujar Kapolres kepada wartawan.",
+        "Ikuti perkembangan kasus ini, kata polisi, karena pelaku masih buron di Jakarta.",
+        "Jangan lupa membawa KTP saat datang ke kantor kelurahan untuk mengurus dokumen.",
+        "Jangan lewatkan kesempatan ini, kata dia, karena kuota terbatas dan pendaftaran ditutup besok.",
     ],
 )
 def test_body_sentences_that_mention_junk_words_stay(line: str) -> None:
     assert match_line_rule(line) is None
+
+
+@pytest.mark.parametrize(
+    ("line", "rule_id"),
+    [
+        ("Ikuti perkembangan berita terbaru di kumparan", "promo.outlet_updates"),
+        ("Temukan berita terkini dan terlengkap hanya di CNN Indonesia", "promo.outlet_updates"),
+        ("Jangan lewatkan berita terbaru, ikuti saluran WhatsApp kami", "promo.call_to_action"),
+        ("Jangan lupa follow Instagram kami @tribunnews", "promo.call_to_action"),
+        ("Klik di sini untuk berlangganan", "promo.click_here"),
+        ("(Video: 20detik)", "video.embed"),
+        ("Topik Pilihan", "related.header"),
+        ("Berita Rekomendasi", "related.header"),
+        ("Konten ini telah tayang di Kompas.com", "copyright.syndication"),
+        ("Halaman 1 2 3 Selanjutnya", "pagination.page_of"),
+        ("Komentar (0)", "comment.notice"),
+        ("Baca Selengkapnya", "ui.widget_word"),
+        ("Berlangganan", "ui.widget_word"),
+    ],
+)
+def test_outlet_lines_of_known_kinds_are_removed(line: str, rule_id: str) -> None:
+    """Variants of the table's kinds as outlets print them, beyond each rule's one example."""
+    hit = match_line_rule(line)
+    assert hit is not None and hit[0].id == rule_id
 
 
 @pytest.mark.parametrize("rule", LINE_RULES, ids=[r.id for r in LINE_RULES])

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from berita.transforms import chardata
+
 CATEGORIES = (
     "ad",  # advertising slots and their labels
     "ui",  # widget text: buttons, status words, image placeholders, separators
@@ -71,11 +73,20 @@ _CHANNELS = (
 )
 _CTA_VERBS = (
     r"(?:follow|ikuti|gabung|bergabung|join|klik|kunjungi|unduh|download|subscribe|langganan|berlangganan|"
-    r"dapatkan|cek|pantau|simak|baca|nikmati|install|aktifkan)"
+    r"dapatkan|cek|pantau|simak|baca|nikmati|install|aktifkan|temukan)"
 )
+# Outlet brands that are not domains ("kumparan", "CNN Indonesia"), as calls to action end with them
+_BRANDS = "(?:" + "|".join(sorted((re.escape(b) for b in chardata.OUTLET_BRANDS), key=len, reverse=True)) + ")"
 _CREDIT_MAX = 80  # a photo credit alone on its line is short
 # Where every call to action starts: one gate for all the rules that start with one.
 _CTA_GATE = _BULLET + r"(?:" + _CTA_VERBS + r"|daftar|yuk|ayo|mari|jangan|pastikan|lihat)\b.*"
+# A reported sentence ("..., kata panitia.") is body, however much it sounds like a promo.
+_NOT_REPORTED = (
+    r"(?!.{0,400}?\b(?:kata(?!\s+kunci)|ujar|ujarnya|katanya|tutur|tuturnya|ucap|ucapnya|jelasnya|imbuhnya|"
+    r"tambahnya)\b)"
+)
+# What may come before the verb: "Jangan lewatkan berita terbaru, ikuti ...", "Yuk, follow ..."
+_LEAD_IN = r"(?:(?:jangan\s{1,3}(?:lewatkan|lupa)|yuk|ayo|mari)(?:\W{1,5}\w{1,40}){0,5}?\W{1,5})?"
 # "Then at most n more words". Each word must be taken whole (a separator is required before
 # the next one), so there is only one way to match and no backtracking blow-up.
 _MORE_WORDS = r"(?:\W{{1,5}}\w{{1,40}}){{0,{n}}}"
@@ -103,7 +114,9 @@ RULES: tuple[Rule, ...] = (
             r"(?:sukses|berhasil|gagal|loading|memuat|tutup|close|x|bagikan|share|tweet|komentar|"
             r"salin(?: tautan| link)?|copy(?: link)?|tautan disalin|link copied|image|img|gambar|foto|"
             r"photo|video|print|cetak|ukuran font|font|a\+|a-|zoom|play|putar|kembali|back|beranda|home|"
-            r"lihat foto|lihat semua|tampilkan semua|selengkapnya|more|muat lebih banyak|load more)[.!\s]{0,3}"
+            r"lihat foto|lihat semua|tampilkan semua|(?:baca |lihat )?selengkapnya|more|muat lebih banyak|load more|"
+            r"kirim|send|submit|login|log in|masuk|daftar|daftar sekarang|register|newsletter|berlangganan|"
+            r"langganan|subscribe)[.!\s]{0,3}"
         ),
     ),
     Rule(
@@ -142,7 +155,7 @@ RULES: tuple[Rule, ...] = (
         "Placeholder of an embedded video player, e.g. '[Gambas:Video CNN]'.",
         "[Gambas:Video CNN]",
         "Video itu [direkam warga] beredar luas di media sosial pada Senin malam.",
-        _line(r"\[\s*(?:gambas|video|embed)\s*:[^\]]{0,80}\]"),
+        _line(r"\[\s*(?:gambas|video|embed)\s*:[^\]]{0,80}\]|\(\s*video\s*:[^)]{1,60}\)"),
     ),
     Rule(
         "related.baca_juga",
@@ -164,7 +177,15 @@ RULES: tuple[Rule, ...] = (
         "* Follow Official WhatsApp Channel Liputan6.com untuk mendapatkan berita-berita terkini dengan mengklik tautan ini.",
         "Polisi mengikuti jejak pelaku melalui percakapan WhatsApp yang ditemukan di ponsel korban.",
         _line(
-            _BULLET + _CTA_VERBS + _MORE_WORDS.format(n=12) + r"\W{1,5}" + _CHANNELS + r"\b" + _WORDS_UP_TO.format(n=30)
+            _NOT_REPORTED
+            + _BULLET
+            + _LEAD_IN
+            + _CTA_VERBS
+            + _MORE_WORDS.format(n=12)
+            + r"\W{1,5}"
+            + _CHANNELS
+            + r"\b"
+            + _WORDS_UP_TO.format(n=30)
         ),
         gate=_CTA_GATE,
     ),
@@ -175,11 +196,14 @@ RULES: tuple[Rule, ...] = (
         "Dapatkan update berita pilihan dan breaking news setiap hari dari Kompas.com.",
         "Dapatkan bantuan hukum gratis di kantor lembaga itu, kata dia kepada wartawan di Jakarta.",
         _line(
-            _BULLET
+            _NOT_REPORTED
+            + _BULLET
             + _CTA_VERBS
             + _MORE_WORDS.format(n=15)
             + r"\s{1,3}(?:dari|di|hanya di|bersama|melalui|lewat)\s{1,3}"
-            + r"[A-Za-z][A-Za-z0-9\-]{0,40}(?:\.[A-Za-z]{2,6}){1,2}\W{0,3}"
+            + r"(?:[A-Za-z][A-Za-z0-9\-]{0,40}(?:\.[A-Za-z]{2,6}){1,2}|"
+            + _BRANDS
+            + r")\W{0,3}"
         ),
         gate=_CTA_GATE,
     ),
@@ -204,7 +228,8 @@ RULES: tuple[Rule, ...] = (
         "Dari 2 halaman dokumen itu, polisi menemukan bukti baru soal aliran dana.",
         _line(
             r"(?:halaman|page)?\s{0,3}\d{1,3}\s{0,3}(?:dari|of|/)\s{0,3}\d{1,3}(?:\s{0,3}(?:halaman|pages?))?"
-            r"|(?:halaman|page)\s{0,3}:?\s{0,3}[\d\s]{1,40}(?:lihat semua|tampilkan semua|show all)?"
+            r"|(?:halaman|page)\s{0,3}:?\s{0,3}[\d\s]{1,40}"
+            r"(?:lihat semua|tampilkan semua|show all|selanjutnya|berikutnya|next)?\W{0,3}"
             r"|(?:halaman|page)\s(?:selanjutnya|berikutnya|sebelumnya|next|previous)\W{0,3}"
             r"|(?:selanjutnya|berikutnya|next|sebelumnya|prev(?:ious)?)\s{0,3}[>\u00bb\u203a]{1,2}"
         ),
@@ -234,7 +259,8 @@ RULES: tuple[Rule, ...] = (
         "Berita Terkait",
         "Berita terkait banjir itu ramai dibagikan warganet sejak Senin pagi.",
         _line(
-            r"(?:baca\s+(?:juga|pula)|berita\s+(?:terkait|lainnya|lain|populer|pilihan|terbaru|terpopuler)|"
+            r"(?:baca\s+(?:juga|pula)|berita\s+(?:terkait|lainnya|lain|populer|pilihan|terbaru|terpopuler|rekomendasi)|"
+            r"topik\s+(?:pilihan|populer|terpopuler|hangat)|"
             r"artikel\s+(?:terkait|lainnya|pilihan)|terpopuler|populer|terkini|rekomendasi(?:\s+untuk\s+(?:anda|kamu))?|"
             r"pilihan\s+(?:editor|redaksi)|lihat\s+juga|(?:artikel|berita)\s+(?:selanjutnya|berikutnya|sebelumnya)|simak\s+juga|topik\s+terkait|related(?:\s+(?:news|articles?))?|"
             r"read\s+more|more\s+stories|also\s+read)\s{0,3}:?"
@@ -279,7 +305,7 @@ RULES: tuple[Rule, ...] = (
         'Artikel ini telah tayang di Kompas.com dengan judul "Banjir Rendam Tegal".',
         "Artikel ini, kata dia, akan dibahas dalam rapat redaksi pekan depan bersama pemimpin redaksi.",
         _line(
-            r"(?:artikel|berita|tulisan) ini (?:telah |sudah )?(?:tayang|terbit|dimuat|diterbitkan|ditayangkan)"
+            r"(?:artikel|berita|tulisan|konten) ini (?:telah |sudah )?(?:tayang|terbit|dimuat|diterbitkan|ditayangkan)"
             r"(?: lebih dulu| pertama kali)? (?:di|pada|oleh)\b.{0,400}"
         ),
     ),
@@ -304,7 +330,7 @@ RULES: tuple[Rule, ...] = (
             r"(?:.{0,300}\bkomentar\b.{0,300}\b(?:uu ite|sara|dihapus|tanggung jawab)\b.{0,200}"
             r"|(?:tulis|kirim|berikan|lihat|tampilkan|muat)\s+komentar\W{0,3}(?:\(\d{1,6}\))?"
             r"|komentari\s+(?:artikel|berita|tulisan)(?:\s+ini)?\W{0,3}"
-            r"|\d{1,6}\s+komentar)"
+            r"|\d{1,6}\s+komentar|komentar\s{0,3}\(\d{1,6}\))"
         ),
         needs=("komentar",),
     ),
@@ -340,7 +366,7 @@ RULES: tuple[Rule, ...] = (
             _BULLET
             + r"(?:"
             + _CTA_VERBS
-            + r"|daftar|yuk|ayo|mari)\b[^\"\u201c\u201d]{0,300}?\b(?:meng)?(?:klik|click)\s{0,3}"
+            + r"|daftar|yuk|ayo|mari)\b(?:[^\"\u201c\u201d]{0,300}?\b(?:meng)?(?:klik|click))?\s{0,3}"
             r"(?:di\s{0,3}sini|disini|here|(?:link|tautan)\s{1,3}(?:ini|berikut|di\s{1,3}bawah(?:\s{1,3}ini)?))"
             r'\b[^"\u201c\u201d]{0,300}'
         ),
