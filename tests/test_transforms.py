@@ -88,6 +88,10 @@ def test_repair_leaves_clean_text_and_curly_quotes_alone() -> None:
     [
         ("Kamis, 31 Mei 2018 20:25 WIB", "2018-05-31T13:25:00"),
         ("Mar 16, 2019 17:28 Asia/Jakarta", "2019-03-16T10:28:00"),
+        ("January 18, 2024 8:10 PM", "2024-01-18T13:10:00"),
+        ("Jan 18, 2024 12:05 AM", "2024-01-17T17:05:00"),
+        ("18 Jan 2024 14:30 PM", "2024-01-18T07:30:00"),
+        ("Senin, 1 April 2024 19:09 WIB | Diperbarui 1 April 2024 20:00 WIB", "2024-04-01T12:09:00"),
         ("(last modified Sat, 16 Mar 2019 10:28:47 GMT )", "2019-03-16T10:28:47"),
         ("DECEMBER 9, 2022", "2022-12-09T00:00:00"),
         ("Senin, 18 Des 2023 10:52 WIB", "2023-12-18T03:52:00"),
@@ -227,6 +231,15 @@ def test_a_source_label_with_the_agency_on_the_next_line_names_the_wire_source()
 def test_a_capitalised_line_is_a_writer_only_next_to_the_date_and_with_no_headline_words(header: list[str]) -> None:
     parsed = parse.parse_article(_lines("Judul Berita Hari Ini", *header, _BODY))
     assert parsed.authors == []
+
+
+def test_a_line_with_the_publication_and_the_revision_date_gives_the_publication_date() -> None:
+    parsed = parse.parse_article(
+        _lines("Judul Berita Hari Ini", "Senin, 1 April 2024 19:09 WIB | Diperbarui 1 April 2024 20:00 WIB", _BODY)
+    )
+    assert parsed.published is not None and parsed.published.raw == "Senin, 1 April 2024 19:09 WIB"
+    parsed = parse.parse_article(_lines("Judul Berita Hari Ini", "Diperbarui 05 Feb 2024, 11:10 WIB", _BODY))
+    assert parsed.modified is not None and parsed.published == parsed.modified  # only a revision date
 
 
 def test_date_inconsistent_needs_a_weekday_date_after_publication() -> None:

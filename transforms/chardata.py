@@ -76,7 +76,10 @@ _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY_ALT = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, reverse=True))
 _TZ_ALT = "|".join(sorted((re.escape(t) for t in TIMEZONES), key=len, reverse=True))
 
-_TIME = r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?"
+_TIME = (
+    r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?"
+    r"(?:\s?(?P<ampm>[AaPp])\.?[Mm]\b\.?)?"  # "8:10 PM", "8.10 a.m."
+)
 _TZ = rf"(?P<tz>{_TZ_ALT})"
 _SEP = r"[\s,|/\-\u2013\u2014]*"
 

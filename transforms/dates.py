@@ -52,10 +52,12 @@ def _to_utc(match: re.Match[str], year: int, month: int, day: int) -> datetime |
         if groups.get("hour") is None:
             return datetime(year, month, day, tzinfo=UTC)
         offset = chardata.TIMEZONES.get((groups.get("tz") or "").lower(), DEFAULT_OFFSET_HOURS)
+        hour = int(groups["hour"])
+        if groups.get("ampm") and hour <= 12:  # 12-hour clock: 12 AM is midnight ("14:30 PM" is 14:30)
+            hour = hour % 12 + (12 if groups["ampm"] in "Pp" else 0)
         local = datetime(
-            year, month, day, int(groups["hour"]), int(groups["minute"]), int(groups.get("second") or 0),
-            tzinfo=_zone(offset),
-        )  # fmt: skip
+            year, month, day, hour, int(groups["minute"]), int(groups.get("second") or 0), tzinfo=_zone(offset)
+        )
     except ValueError:  # 31 February and friends: not a date
         return None
     return local.astimezone(UTC)
@@ -110,10 +112,15 @@ def date_line(text: str) -> FoundDate | None:
     '2019-03-16T10:28:47+00:00'
     >>> date_line("Dialog itu digelar pada Selasa, 10 April 2018, di Moskow bersama para menteri.") is None
     True
+    >>> date_line("Senin, 1 April 2024 19:09 WIB | Diperbarui 1 April 2024 20:00 WIB").raw
+    'Senin, 1 April 2024 19:09 WIB'
     """
     if len(text) > 120 or not _DIGIT.search(text):  # every date shape has digits
         return None
     dates = find_dates(text)
+    if len(dates) == 2 and is_modified_line(text[dates[0].end : dates[1].start]):
+        dates = dates[:1]  # "<published> | Diperbarui <modified>": the line's date is the first
+        text = text[: dates[0].end]
     if len(dates) != 1:
         return None
     found = dates[0]
@@ -123,9 +130,10 @@ def date_line(text: str) -> FoundDate | None:
     return found
 
 
-def is_modified_line(text: str) -> bool:
-    """'(last modified ...)', 'Diperbarui ...': a revision date, not the publication date."""
-    return chardata.LAST_MODIFIED.search(text) is not None
+def is_modified_line(text: str, found: FoundDate | None = None) -> bool:
+    """'(last modified ...)', 'Diperbarui ...': a revision date, not the publication date. With
+    ``found`` (the line's date), only a marker before that date counts."""
+    return chardata.LAST_MODIFIED.search(text if found is None else text[: found.start]) is not None
 
 
 def _anchor_candidates(text: str) -> list[int]:

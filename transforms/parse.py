@@ -343,7 +343,7 @@ def _bare_byline(lines: list[Line], i: int) -> bool:
 
 
 def _take_date(line: Line, found: dates.FoundDate, out: Parsed) -> None:
-    if dates.is_modified_line(line.text):
+    if dates.is_modified_line(line.text, found):
         out.modified = out.modified or found
         out.lift(line, "meta.modified")
     elif out.published is None:
