@@ -70,11 +70,20 @@ def test_a_closing_quote_decoded_with_errors_replace_is_mended_not_dropped() -> 
     assert repair_text(twice).lines == [text]
 
 
+def test_a_mended_line_separator_does_not_split_the_line() -> None:
+    """Hypothesis found it: mojibake of U+2028 is mended by ftfy into a line break inside one
+    line, so repairing the joined result again split it in two."""
+    once = repair_text("0\u00e2\u0080\u00a80").lines
+    assert once == ["0 0"] and repair_text("\n".join(once)).lines == once
+
+
 def test_repair_decodes_html_character_references_that_scrapers_leave_in_text() -> None:
     repaired = repair_text("kata &quot;ya&quot;&nbsp;itu\nharga &amp;amp; R&D\n&#8220;benar&#8221; &foo;")
     assert repaired.lines == ['kata "ya" itu', "harga & R&D", "\u201cbenar\u201d &foo;"]
     assert repaired.repairs == 3
-    assert repair_text("&lt;p&gt; &amp;", entities=False).lines == ["&lt;p&gt; &amp;"]  # a page's raw markup
+    assert repair_text("&lt;p&gt; &amp;", html_leftovers=False).lines == ["&lt;p&gt; &amp;"]  # a page's raw markup
+    tagged = repair_text('<b>Jakarta</b> - Harga <a href="/x">cabai</a> naik<br/>, nilai <5%')
+    assert (tagged.lines, tagged.repairs) == (["Jakarta - Harga cabai naik, nilai <5%"], 1)
 
 
 def test_repair_leaves_clean_text_and_curly_quotes_alone() -> None:
@@ -357,6 +366,21 @@ def test_a_page_heading_after_a_related_header_is_the_articles_subheading() -> N
     card = _html_article('<h3><a href="/1">Jadwal Pencairan Bansos Juni</a></h3>')
     assert [link.title for link in card.related_links] == ["Jadwal Pencairan Bansos Juni"]
     assert "Jadwal Pencairan" not in card.body
+
+
+def test_an_html_page_saved_as_text_is_read_as_html() -> None:
+    """A scraper that saved the page itself as .txt (or in a record's text field): the markup is
+    not body text, and the page's title and paragraphs are found as for an .html file."""
+    page = (REPO / "tests/golden/corpus/34_detik.html").read_bytes()
+    as_text = clean_document(page, "p.txt", CleanOptions("r", "v"), kind="text")
+    as_html = clean_document(page, "p.txt", CleanOptions("r", "v"), kind="html")
+    assert isinstance(as_text, Article) and isinstance(as_html, Article)
+    assert as_text.body == as_html.body and "<" not in as_text.body
+    assert as_text.title == as_html.title == "Kebakaran Gudang di Tangerang, 12 Unit Damkar Dikerahkan"
+    fragment = "<b>Jakarta</b> - Harga cabai naik tajam di pasar tradisional pada pekan ini, kata pedagang."
+    kept = clean_document(f"Judul Berita Hari Ini\n{fragment}".encode(), "t.txt", CleanOptions("r", "v"))
+    assert isinstance(kept, Article) and kept.body.startswith("Harga cabai")  # not a page: its tags are dropped
+    assert kept.dateline_city == "Jakarta"
 
 
 def test_an_embedded_post_is_not_article_text() -> None:

@@ -13,6 +13,7 @@ from berita.transforms.repair import repair_text
 from berita.transforms.strip import strip_boilerplate
 
 BODY_KINDS = ("body", "subheading")
+_MAY_OPEN_HTML = frozenset("<\ufeff \t\r\n")  # what an HTML page's first character can be
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,8 @@ def _outlet(url: str | None, parsed: parse.Parsed, removed: list[RemovedLine]) -
 def clean_document(
     raw: bytes, source_uri: str, options: CleanOptions, *, kind: str = "text", url: str | None = None
 ) -> Article | Quarantined:
-    """Decode, repair, strip and parse one document (``kind`` "text" or "html").
+    """Decode, repair, strip and parse one document (``kind`` "text" or "html"; a "text" input
+    that is in fact an HTML page is read as HTML).
 
     Never raises for bad input: what cannot become an article comes back as ``Quarantined``
     with the stage and a reason. For HTML, ``line_no`` in removed lines counts lines of the
@@ -85,9 +87,9 @@ def clean_document(
     except DecodeError as exc:
         return quarantine("decode", str(exc))
     text, page, headings = decoded.text, html.PageMetadata(), frozenset[str]()
-    if kind == "html":
+    if kind == "html" or (text[:1] in _MAY_OPEN_HTML and html.looks_like_html(text)):  # a page saved as text
         # Repair before extraction: ftfy mis-repairs once markup and no-break spaces are gone.
-        page_html = "\n".join(repair_text(text, entities=False).lines)
+        page_html = "\n".join(repair_text(text, html_leftovers=False).lines)
         tree = html.parse_page(page_html)
         page = html.page_metadata(tree)  # first: text extraction prunes the tree
         headings = html.heading_texts(tree)

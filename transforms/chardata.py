@@ -27,7 +27,8 @@ OPENING_LOST_QUOTE = re.compile("(?:(?<=\\s)|^)\u00e2\u20ac")
 # "Ã" before a space: "à" (C3 A0) whose A0 byte became a space.
 A_GRAVE_LOST = re.compile("\u00c3(?=\\s|$)")
 
-EXOTIC_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\t\v\f]")
+# (\n and \r too: a repaired line holds none, but ftfy turns a mended U+2028 into \n)
+EXOTIC_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\t\v\f\n\r\x85]")
 ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
 SPACE_RUNS = re.compile(" {2,}")
 # C0 controls go before the mojibake check (removing one can join a mojibake pair); C1 controls

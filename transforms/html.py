@@ -78,6 +78,22 @@ def _json_ld_articles(tree: Any) -> list[dict[str, Any]]:
     return found
 
 
+_HTML_START = re.compile(
+    r"\s*(?:<\?xml[^>]{0,200}>\s*)?(?:<!--.{0,2000}?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+    re.IGNORECASE | re.DOTALL,
+)
+
+
+def looks_like_html(text: str) -> bool:
+    """Whether a text input is in fact an HTML page (a scraper saved the page as .txt or in a
+    record's text field): it opens with a doctype or an html, head or body tag.
+
+    >>> looks_like_html("  <!DOCTYPE html><html><body><p>Isi</p>"), looks_like_html("<b>Judul</b> berita")
+    (True, False)
+    """
+    return _HTML_START.match(text, 0, 4096) is not None
+
+
 def parse_page(html: str) -> Any | None:
     """The page as an lxml tree (trafilatura's own loader), or None when it is not HTML.
 

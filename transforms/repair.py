@@ -40,6 +40,29 @@ def _decode_entity(match: re.Match[str]) -> str:
     return html.unescape(match.group(0))
 
 
+# Inline tags that scrapers leave in text ("<b>Jakarta</b>", "<br/>", '<a href="...">'). Only these
+# names: "nilai <5%" or "a<b" in running text is no tag.
+INLINE_TAG = re.compile(
+    r"</?(?:a|abbr|b|big|br|cite|code|del|div|em|font|h[1-6]|i|ins|li|mark|ol|p|q|s|small|span|strike|strong|sub|"
+    r"sup|u|ul)(?:\s[^<>]{0,500})?/?>",
+    re.IGNORECASE,
+)
+
+
+def drop_inline_tags(line: str) -> str:
+    """Remove inline HTML tags left in text, keeping their content.
+
+    >>> drop_inline_tags('<b>Jakarta</b> - Harga <a href="/x">cabai</a> naik<br/> nilai <5% a<b')
+    'Jakarta - Harga cabai naik nilai <5% a<b'
+    """
+    return INLINE_TAG.sub("", line) if "<" in line else line
+
+
+def _has_leftovers(text: str) -> bool:
+    """Whether text holds an HTML character reference or an inline tag."""
+    return ("&" in text and ENTITY.search(text) is not None) or ("<" in text and INLINE_TAG.search(text) is not None)
+
+
 def unescape_entities(line: str) -> str:
     """Decode HTML character references that scrapers leave in text, however often they were
     escaped ("&amp;quot;"); an unknown name stays as written.
@@ -118,15 +141,16 @@ def normalize_whitespace(line: str) -> str:
 MAX_PASSES = 3
 
 
-def repair_line(line: str, entities: bool = True) -> str:
+def repair_line(line: str, html_leftovers: bool = True) -> str:
     """Repair one line until it is stable (at most MAX_PASSES), so repairing twice changes nothing.
-    ``entities``: decode HTML character references too (not in a page's raw markup).
+    ``html_leftovers``: drop inline tags and decode character references too (text, not a page's
+    raw markup).
 
     >>> repair_line("\x80Â\x8d"), repair_line("harga&nbsp;naik &quot;lagi&quot;")
     ('€', 'harga naik "lagi"')
     """
     for _ in range(MAX_PASSES):
-        unescaped = unescape_entities(line) if entities else line
+        unescaped = unescape_entities(drop_inline_tags(line)) if html_leftovers else line
         fixed = normalize_whitespace(fix_leftover_mojibake(fix_mojibake(chardata.C0_CONTROLS.sub("", unescaped))))
         if fixed == line:
             break
@@ -140,18 +164,18 @@ class Repaired:
     repairs: int
 
 
-def repair_text(text: str, entities: bool = True) -> Repaired:
+def repair_text(text: str, html_leftovers: bool = True) -> Repaired:
     """Split decoded text into lines (numbering preserved) and repair each one.
 
     A repair is counted for each line whose characters changed other than by trimming its ends
-    or collapsing plain spaces. ``entities=False`` leaves HTML character references alone, for a
-    page's raw markup ("&lt;p&gt;" there is text, not a tag).
+    or collapsing plain spaces. ``html_leftovers=False`` leaves tags and character references
+    alone, for a page's raw markup ("&lt;p&gt;" there is text, and the tags are the page).
 
     >>> r = repair_text("Judul\\r\\n\\u00c2\\r\\nitu\\u00a0merupakan  proses ")
     >>> r.lines, r.repairs
     (['Judul', '', 'itu merupakan proses'], 2)
     """
-    if _needs_no_repair(text) and not (entities and "&" in text and ENTITY.search(text)):  # decided once
+    if _needs_no_repair(text) and not (html_leftovers and _has_leftovers(text)):  # decided once
         lines = _split_lines(text)
         if "  " in text:
             return Repaired([chardata.SPACE_RUNS.sub(" ", raw).strip() for raw in lines], 0)
@@ -159,7 +183,7 @@ def repair_text(text: str, entities: bool = True) -> Repaired:
     lines = LINE_BREAK.split(text)
     undone = _undo_double_encoding(text)
     if undone is not None:  # the whole document was UTF-8 read as cp1252: one decode mends it all
-        mended = repair_text(undone, entities).lines
+        mended = repair_text(undone, html_leftovers).lines
         changed = sum(new != chardata.SPACE_RUNS.sub(" ", raw).strip() for raw, new in zip(lines, mended, strict=True))
         return Repaired(mended, changed)
     out: list[str] = []
@@ -170,11 +194,11 @@ def repair_text(text: str, entities: bool = True) -> Repaired:
         if (
             raw.isprintable()
             and (raw.isascii() or chardata.MOJIBAKE_HINT.search(raw) is None)
-            and not (entities and "&" in raw and ENTITY.search(raw))
+            and not (html_leftovers and _has_leftovers(raw))
         ):
             out.append(chardata.SPACE_RUNS.sub(" ", raw).strip())
             continue
-        fixed = repair_line(raw, entities)
+        fixed = repair_line(raw, html_leftovers)
         if fixed != chardata.SPACE_RUNS.sub(" ", raw).strip():
             repairs += 1
         out.append(fixed)
