@@ -192,3 +192,27 @@ def test_a_rule_for_short_lines_never_matches_a_longer_one(rule) -> None:
 def _rules_in(combined: re.Pattern[str]) -> list:
     """The rules whose pattern is part of a one-call test."""
     return [r for r in LINE_RULES if r.pattern is not None and r.pattern.pattern[:60] in combined.pattern]
+
+
+def test_an_ad_label_glued_into_a_paragraph_is_cut_out_and_both_halves_kept() -> None:
+    rule = next(r for r in RULES if r.id == "ad.inline")
+    stripped = strip_boilerplate(
+        [rule.example, "Kata dia.Advertisement", "ADVERTISEMENT SCROLL TO CONTINUE WITH CONTENT"]
+    )
+    assert [line.text for line in stripped.kept] == [
+        "Pasokan berkurang.",
+        "Pemerintah berjanji menggelar operasi pasar.",
+        "Kata dia.",
+    ]
+    assert [(r.line_no, r.rule) for r in stripped.removed] == [(0, "ad.inline"), (1, "ad.inline"), (2, "ad.marker")]
+    word = "Iklan itu dipasang oleh Advertisement Standards Council, kata dia."  # a name, mid-sentence
+    assert [line.text for line in strip_boilerplate([word]).kept] == [word]
+
+
+def test_a_read_also_link_glued_to_a_paragraphs_end_is_cut_off_into_related_links() -> None:
+    rule = next(r for r in RULES if r.id == "related.inline")
+    stripped = strip_boilerplate([rule.example, "Dia berkata. (Baca juga: Operasi Pasar Digelar)"])
+    assert [line.text for line in stripped.kept] == ["Harga cabai naik tajam pekan ini, kata pedagang.", "Dia berkata."]
+    assert [link.title for link in stripped.related] == ["Harga Bawang Merah Ikut Naik", "Operasi Pasar Digelar"]
+    quoted = 'Pedagang mengaku, "Baca juga: itu judul rubrik kami," katanya sambil tertawa.'
+    assert [line.text for line in strip_boilerplate([quoted]).kept] == [quoted]

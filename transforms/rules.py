@@ -508,6 +508,22 @@ RULES: tuple[Rule, ...] = (
         "Halaman Selanjutnya\n\nGubernur bank sentral itu mengatakan, laju inflasi",
         "",
     ),
+    Rule(
+        "ad.inline",
+        "ad",
+        "An ad label glued into a paragraph ('... produksi. ADVERTISEMENT SCROLL TO CONTINUE WITH CONTENT "
+        "Pemerintah ...'): cut out, and the paragraph's two halves kept (applied by the stripper).",
+        "Pasokan berkurang. ADVERTISEMENT Pemerintah berjanji menggelar operasi pasar.",
+        "",
+    ),
+    Rule(
+        "related.inline",
+        "related",
+        "A 'Baca juga: <title>' glued to the end of a paragraph: cut off, the title kept in related_links "
+        "(applied by the stripper).",
+        "Harga cabai naik tajam pekan ini, kata pedagang. Baca Juga: Harga Bawang Merah Ikut Naik",
+        "",
+    ),
     # --- Applied by the parser, which lifts these lines into article columns. ---
     Rule("meta.title", "metadata", "The headline, kept in articles.title.", "", ""),
     Rule("meta.lede", "metadata", "The deck under the headline, kept in articles.lede.", "", ""),
@@ -568,16 +584,20 @@ GATE_WORDS: tuple[str, ...] = tuple(dict.fromkeys(word for rule in GATED_RULES f
 _GATE_BYTES = tuple((word, word.encode("ascii")) for word in GATE_WORDS)  # every word is ASCII
 
 
-def gate_words_in(lines: list[str]) -> tuple[str, ...]:
-    """The gated rules' words that occur anywhere in a document's lines: one scan of the document
-    instead of one per line, and most documents hold none of them.
+def fold_document(lines: list[str]) -> bytes:
+    """A document's lines joined by newlines, as UTF-8 with ASCII letters lower-cased: what the
+    per-document word tests search. (bytes.lower() folds ASCII only, which is all those words
+    need, and is several times faster than str.lower() on text with curly quotes or dashes.)"""
+    return "\n".join(lines).encode("utf-8", "surrogatepass").lower()
 
-    >>> gate_words_in(["Harga naik.", "Tulis komentar Anda"])
+
+def gate_words_in(folded: bytes) -> tuple[str, ...]:
+    """The gated rules' words that occur anywhere in a folded document (:func:`fold_document`):
+    one scan of the document instead of one per line, and most documents hold none of them.
+
+    >>> gate_words_in(fold_document(["Harga naik.", "Tulis komentar Anda"]))
     ('komentar',)
     """
-    # Bytes: lower() on bytes folds ASCII only, which is all the words need, and is several times
-    # faster than str.lower() on text with curly quotes or dashes.
-    folded = "\n".join(lines).encode("utf-8", "ignore").lower()
     return tuple(word for word, encoded in _GATE_BYTES if encoded in folded)
 
 

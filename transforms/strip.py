@@ -9,7 +9,7 @@ from typing import NamedTuple
 
 from berita.transforms import shapes
 from berita.transforms.records import RelatedLink, RemovedLine
-from berita.transforms.rules import RULES_BY_ID, Rule, gate_words_in, match_line_rule
+from berita.transforms.rules import RULES_BY_ID, Rule, fold_document, gate_words_in, match_line_rule
 
 READ_MORE = ("baca selengkapnya", "selengkapnya", "read more", "lihat selengkapnya", "baca lebih lanjut")
 # How far ahead of a related-list header we look for item markers (ages, "Baca Selengkapnya").
@@ -124,7 +124,9 @@ def strip_boilerplate(lines: list[str], headings: frozenset[str] = frozenset()) 
     [('Advertisement', 'ad.marker'), ('Baca Juga', 'related.header')]
     """
     nonempty = [Line(no, text) for no, text in enumerate(lines) if text]
-    gate_words = gate_words_in(lines)
+    folded = fold_document(lines)
+    gate_words = gate_words_in(folded)
+    glued = _lines_holding(folded, _GLUE_WORDS)
     out = Stripped()
     i = 0
     while i < len(nonempty):
@@ -132,7 +134,10 @@ def strip_boilerplate(lines: list[str], headings: frozenset[str] = frozenset()) 
         hit = match_line_rule(line.text, gate_words)
         i += 1
         if hit is None:
-            out.kept.append(line)
+            if line.no in glued:
+                _keep_glued(line, out)
+            else:
+                out.kept.append(line)
             continue
         rule, match = hit
         out.remove(line, rule)
@@ -144,6 +149,59 @@ def strip_boilerplate(lines: list[str], headings: frozenset[str] = frozenset()) 
             out.remove(nonempty[i], RULES_BY_ID["pagination.teaser"])  # the next page's first words
             i += 1
     return out
+
+
+# What a paragraph may have glued into it: an ad label between two sentences, or a "Baca juga"
+# link after its last one. strip_boilerplate finds the lines holding these words with one search of
+# the folded document per word, and only those lines go through _keep_glued.
+_GLUE_WORDS = (b"baca juga", b"advertisement")  # detik glues "SCROLL TO CONTINUE ..." after "ADVERTISEMENT"
+
+
+def _lines_holding(folded: bytes, words: tuple[bytes, ...]) -> set[int]:
+    """Numbers of the lines of a folded document (:func:`rules.fold_document`) that hold any of
+    ``words``.
+
+    >>> sorted(_lines_holding(fold_document(["a", "Kata dia. ADVERTISEMENT Lalu", "", "Baca Juga: X"]),
+    ...                       _GLUE_WORDS))
+    [1, 3]
+    """
+    found: set[int] = set()
+    for word in words:
+        at = folded.find(word)
+        while at != -1:
+            found.add(folded.count(b"\n", 0, at))
+            at = folded.find(word, at + len(word))
+    return found
+
+
+INLINE_AD = re.compile(
+    r"(?:(?<=[.!?\"\u201d)])|^)\s*(?P<ad>(?:(?:ADVERTISEMENT|Advertisement|SCROLL TO CONTINUE WITH CONTENT|"
+    r"Scroll to continue with content)\s*){1,4})(?=[A-Z\"\u201c]|$)"
+)
+INLINE_READ_ALSO = re.compile(  # after a sentence's end (a quote's opening mark is no end); a title, capitalised
+    r"(?:(?<=[.!?])|(?<=[.!?][\"\u201d)]))\s*(?P<link>\(?\s*(?:[Bb]aca|BACA)\s+(?:juga|Juga|JUGA)\s*:\s*"
+    r"(?P<title>[A-Z0-9][^()\"\u201c\u201d]{2,200}?)\s*\)?)\s*$"
+)
+
+
+def _keep_glued(line: Line, out: Stripped) -> None:
+    """Keep a line, cutting out what is glued into it (rules ad.inline and related.inline)."""
+    text = line.text
+    link = INLINE_READ_ALSO.search(text)
+    if link is not None and link.start() > 0:
+        out.remove(line, RULES_BY_ID["related.inline"], link.group("link"))
+        out.link(link.group("title").strip())
+        text = text[: link.start()].rstrip()
+    parts, start = [], 0
+    for ad in INLINE_AD.finditer(text):
+        if ad.start("ad") == 0 and ad.end() == len(text) and text == line.text:
+            out.remove(line, RULES_BY_ID["ad.marker"])  # several labels on one line, and nothing else
+            return
+        out.remove(line, RULES_BY_ID["ad.inline"], ad.group("ad").strip())
+        parts.append(text[start : ad.start()].strip())
+        start = ad.end()
+    parts.append(text[start:].strip())
+    out.kept.extend(Line(line.no, part) for part in parts if part)
 
 
 def _is_teaser(lines: list[Line], i: int, link: str) -> bool:
