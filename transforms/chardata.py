@@ -175,9 +175,9 @@ WIRE_AGENCIES: dict[str, str] = {
 
 # A domain-like token as printed in datelines: "Liputan6.com", "TEMPO.CO", "REPUBLIKA.CO.ID".
 DOMAIN_TOKEN = r"[A-Za-z][A-Za-z0-9\-]*(?:\.[A-Za-z]{2,6}){1,2}"
-_BRAND_ALT = "|".join(sorted((re.escape(b) for b in OUTLET_BRANDS), key=len, reverse=True))
+BRAND_ALT = "|".join(sorted((re.escape(b) for b in OUTLET_BRANDS), key=len, reverse=True))
 DOMAIN_LINE = re.compile(rf"(?i:{DOMAIN_TOKEN})")
-OUTLET_TOKEN = rf"(?:{DOMAIN_TOKEN}|(?i:{_BRAND_ALT}))"
+OUTLET_TOKEN = rf"(?:{DOMAIN_TOKEN}|(?i:{BRAND_ALT}))"
 CITY_TOKEN = r"[A-Z][A-Za-z'\.\-]+(?: [A-Z][A-Za-z'\.\-]+){0,2}"
 DATELINE_SEP = r"\s*(?:-{1,2}|\u2013|\u2014)\s*"
 
@@ -228,10 +228,9 @@ DESK_BYLINE = re.compile(
 # A writer's name as printed in a byline: two to five capitalised words ("Budi Santoso",
 # "Ruth Intan Sozometa Kanafi", "A. Rahman").
 BYLINE_NAME = r"[A-Z][\w.'\-]+(?: [A-Z][\w.'\-]+){1,4}"
-# "Ahmad Fauzi, Jurnalis" (Okezone), "Budi Santoso, Wartawan": a name and the writer's role
-NAME_COMMA_ROLE = re.compile(
-    rf"^(?P<name>{BYLINE_NAME}),\s*(?i:jurnalis|wartawan|reporter|kontributor|penulis|koresponden|editor)$"
-)
+# Roles printed after a writer's name: "Ahmad Fauzi, Jurnalis" (Okezone), "Budi Santoso, Wartawan"
+NAME_ROLES = frozenset({"jurnalis", "wartawan", "reporter", "kontributor", "penulis", "koresponden", "editor"})
+NAME_COMMA_ROLE = re.compile(rf"^(?P<name>{BYLINE_NAME}),\s*(?i:{'|'.join(sorted(NAME_ROLES))})$")
 # "Susi Setiawati, CNBC Indonesia": a name and the outlet
 NAME_COMMA_OUTLET = re.compile(rf"^(?P<name>{BYLINE_NAME}),\s*(?P<outlet>{OUTLET_TOKEN})$")
 # "Laporan Wartawan Tribunnews.com, Fahmi Ramadhan" (Tribun's reporter line)

@@ -262,10 +262,11 @@ def _first_paragraph(lines: list[Line], captions: set[str]) -> tuple[int, Dateli
 def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
     """Title, date, section, byline, lede and captions from the lines above the first paragraph."""
     lede: list[str] = []
+    found_dates = [dates.date_line(line.text) for line in lines]  # each line dated once
     for i, line in enumerate(lines):
-        text = line.text
-        found = dates.date_line(text)
+        text, found = line.text, found_dates[i]
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+        nxt_is_date = i + 1 < len(lines) and found_dates[i + 1] is not None
         if found is not None:
             _take_date(line, found, out)
         elif _is_caption(text, captions):
@@ -273,13 +274,13 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
             out.add(line, "caption", _caption_text(text))
         elif _take_byline(line, out):
             pass
-        elif out.title is None and _is_section(text, nxt, out.section):
+        elif out.title is None and _is_section(text, nxt, out.section, nxt_is_date):
             out.section = text  # a breadcrumb's last, most specific part wins
             out.lift(line, "meta.section")
         elif out.title is None and shapes.is_headline_like(text):
             out.title = text
             out.lift(line, "meta.title")
-        elif out.title is not None and _bare_byline(lines, i):
+        elif out.title is not None and _bare_byline(text, found_dates, i):
             out.authors.append(text)
             out.lift(line, "meta.byline")
         else:
@@ -288,12 +289,15 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
     out.lede = " ".join(lede) or None
 
 
-def _is_section(text: str, nxt: str, section: str | None) -> bool:
-    """A breadcrumb part above the title: a short line before the title or before another part.
+def _is_section(text: str, nxt: str, section: str | None, nxt_is_date: bool) -> bool:
+    """A breadcrumb part above the title: a short line before the title or before another part
+    (``nxt_is_date``: the next line is a date line).
 
-    >>> _is_section("News", "Indonesia", None), _is_section("Indonesia", "5 Fakta Gempa yang Guncang Cianjur", "News")
-    (True, True)
-    >>> _is_section("Banjir Lagi", "Senin, 8 Januari 2024 09:30 WIB", "Ekonomi")  # a short title before its date
+    >>> _is_section("News", "Indonesia", None, False)
+    True
+    >>> _is_section("Indonesia", "5 Fakta Gempa yang Guncang Cianjur", "News", False)
+    True
+    >>> _is_section("Banjir Lagi", "Senin, 8 Januari 2024 09:30 WIB", "Ekonomi", True)  # a short title, then its date
     False
     """
     if shapes.word_count(text) > 3:
@@ -303,7 +307,7 @@ def _is_section(text: str, nxt: str, section: str | None) -> bool:
     return (
         shapes.is_headline_like(nxt)
         and (section is None or shapes.word_count(nxt) > shapes.word_count(text))
-        and dates.date_line(nxt) is None
+        and not nxt_is_date
     )
 
 
@@ -324,22 +328,23 @@ _NOT_NAME_WORDS = frozenset(
 )
 
 
-def _bare_byline(lines: list[Line], i: int) -> bool:
-    """A writer's name alone on a header line, next to the date line (Sindonews, IDN Times and
-    iNews print it so): two to four capitalised words, no verb form, not a known city.
+def _bare_byline(text: str, found_dates: list[dates.FoundDate | None], i: int) -> bool:
+    """A writer's name alone on header line ``i``, next to the date line (Sindonews, IDN Times and
+    iNews print it so): two to four capitalised words, no verb form, not a known city
+    (``found_dates``: each header line's date line, or None).
 
-    >>> header = [Line(0, "Judul"), Line(1, "Kamis, 20 Juni 2024 - 10:15 WIB"), Line(2, "Oktiani Endarwati")]
-    >>> _bare_byline(header, 2), _bare_byline([*header[:2], Line(2, "Banda Aceh")], 2)
-    (True, False)
-    >>> _bare_byline([Line(0, "Judul"), Line(1, "Oktiani Endarwati")], 1)
+    >>> _bare_byline("Oktiani Endarwati", [None, dates.date_line("Kamis, 20 Juni 2024 - 10:15 WIB"), None], 2)
+    True
+    >>> _bare_byline("Banda Aceh", [None, dates.date_line("Kamis, 20 Juni 2024"), None], 2)
+    False
+    >>> _bare_byline("Oktiani Endarwati", [None, None], 1)
     False
     """
-    text = lines[i].text
     if _BARE_NAME.fullmatch(text) is None or shapes.has_verb_like_word(text) or is_known_city(text):
         return False
     if any(word.lower().rstrip(".") in _NOT_NAME_WORDS for word in text.split()):
         return False
-    return any(0 <= j < len(lines) and dates.date_line(lines[j].text) is not None for j in (i - 1, i + 1))
+    return any(0 <= j < len(found_dates) and found_dates[j] is not None for j in (i - 1, i + 1))
 
 
 def _take_date(line: Line, found: dates.FoundDate, out: Parsed) -> None:
@@ -436,9 +441,6 @@ def _take_byline(line: Line, out: Parsed) -> bool:
     return True
 
 
-_BYLINE_ROLES = frozenset({"jurnalis", "wartawan", "reporter", "kontributor", "penulis", "koresponden", "editor"})
-
-
 def _named_byline(text: str) -> tuple[str, str | None] | None:
     """A writer named with a role or an outlet: (name, outlet or None).
 
@@ -452,7 +454,7 @@ def _named_byline(text: str) -> tuple[str, str | None] | None:
     if "," not in text:
         return None
     tail = text.rpartition(",")[2].strip().lower()  # cheap tests first: most lines are neither
-    if tail in _BYLINE_ROLES:
+    if tail in chardata.NAME_ROLES:
         match = chardata.NAME_COMMA_ROLE.match(text)
         return (match.group("name"), None) if match is not None else None
     if "." in tail or tail in chardata.OUTLET_BRANDS:

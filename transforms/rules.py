@@ -76,7 +76,7 @@ _CTA_VERBS = (
     r"dapatkan|cek|pantau|simak|baca|nikmati|install|aktifkan|temukan)"
 )
 # Outlet brands that are not domains ("kumparan", "CNN Indonesia"), as calls to action end with them
-_BRANDS = "(?:" + "|".join(sorted((re.escape(b) for b in chardata.OUTLET_BRANDS), key=len, reverse=True)) + ")"
+_BRANDS = f"(?:{chardata.BRAND_ALT})"
 _CREDIT_MAX = 80  # a photo credit alone on its line is short
 # Where every call to action starts: one gate for all the rules that start with one.
 _CTA_GATE = _BULLET + r"(?:" + _CTA_VERBS + r"|daftar|yuk|ayo|mari|jangan|pastikan|lihat)\b.*"
