@@ -3,16 +3,16 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck format readme evaluate measure clean
+.PHONY: lock run test test-fast lint typecheck format readme evaluate measure clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
 run: $(BIN)/python            ## install berita and clean seeds/ into warehouse/
-	$(BIN)/pip install -e . && $(BIN)/berita run
+	$(BIN)/pip install -c constraints.txt -e . && $(BIN)/berita run
 
 test: $(BIN)/python           ## install test dependencies and run every test (CI runs exactly this)
-	$(BIN)/pip install -e ".[test]" && $(BIN)/python -m pytest
+	$(BIN)/pip install -c constraints.txt -e ".[test]" && $(BIN)/python -m pytest
 
 test-fast:                    ## skip the tests that start Prefect
 	$(BIN)/python -m pytest -m "not slow"
@@ -37,3 +37,8 @@ measure:                      ## first-run and warm timings of `berita run` (med
 
 clean:
 	rm -rf warehouse build *.egg-info .mypy_cache .ruff_cache .hypothesis
+
+lock:                         ## re-solve constraints.txt for Python 3.11 to 3.13 (UPGRADE=1 to take new releases)
+	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet -c constraints.txt "uv==0.13.9"
+	.venv-lock/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	  --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o constraints.txt
