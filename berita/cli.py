@@ -290,13 +290,15 @@ def _serve(args: argparse.Namespace) -> int:
     user_api = os.environ.get("PREFECT_API_URL")
     from berita.flows import deploy, runtime
 
+    timezone = settings.schedule_timezone if args.timezone is None else args.timezone
     try:
+        schedule = deploy.cron_schedule(args.cron, timezone)
         deploy.check_server(user_api)
-    except deploy.ServerMissing as exc:
+    except (ValueError, deploy.ServerMissing) as exc:
         raise UserError(str(exc)) from exc
     runtime.configure_prefect(settings)
-    print(f"serving clean-news/{args.name} on {user_api} with schedule {args.cron!r}; Ctrl-C stops it")
-    deploy.serve(settings.input_dir, settings.warehouse_dir, args.cron, settings.batch_size, args.name)
+    print(f"serving clean-news/{args.name} on {user_api} with schedule {args.cron!r} in {timezone}; Ctrl-C stops it")
+    deploy.serve(settings.input_dir, settings.warehouse_dir, schedule, settings.batch_size, args.name)
     return 0
 
 
@@ -385,6 +387,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser("serve", help="serve clean-news as a scheduled Prefect deployment (needs a server)")
     serve.add_argument("--cron", default="0 * * * *", help='schedule, e.g. "0 * * * *" (default: hourly)')
+    serve.add_argument(
+        "--timezone", default=None, metavar="ZONE",
+        help="IANA time zone the cron is read in, e.g. Asia/Jakarta (default: $BERITA_SCHEDULE_TIMEZONE, else UTC)",
+    )  # fmt: skip
     serve.add_argument("--name", default="berita", help="deployment name (default: berita)")
     serve.add_argument("--input", type=Path, default=None, help="folder of raw documents (default: seeds)")
     serve.add_argument("--warehouse", type=Path, default=None, help="output folder of tables (default: warehouse)")

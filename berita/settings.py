@@ -27,6 +27,9 @@ class Settings:
     prefect_home: Path | None = None  # None: $PREFECT_HOME if set, else default_prefect_home()
     server_startup_timeout: int = 120
     verbose: bool = False
+    # The zone `berita serve` reads its cron in. UTC, as Prefect and `serve` always did: a default of
+    # Asia/Jakarta would move every existing daily schedule by seven hours.
+    schedule_timezone: str = "UTC"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
@@ -50,4 +53,6 @@ def _coerce(name: str, raw: str) -> object:
             return int(raw)
         except ValueError:
             raise ValueError(f"BERITA_{name.upper()} must be a whole number, not {raw!r}") from None
+    if isinstance(default, str):
+        return raw
     return Path(raw)

@@ -6,6 +6,11 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from prefect.client.schemas.schedules import CronSchedule
+    from prefect.deployments.runner import RunnerDeployment
 
 DEPLOYMENT = "berita"
 START_SERVER = (
@@ -34,16 +39,40 @@ def check_server(api_url: str | None) -> str:
     raise ServerMissing(f"the Prefect server at {api_url} is not healthy: {START_SERVER}")
 
 
-def serve(input_dir: Path, warehouse_dir: Path, cron: str, batch_size: int, name: str = DEPLOYMENT) -> None:
-    """Create (or update) the deployment ``clean-news/<name>`` with a cron schedule and run its
-    flow runs in this process's children until interrupted. Blocks."""
+def cron_schedule(cron: str, timezone: str) -> CronSchedule:
+    """Prefect's schedule for ``cron`` read in ``timezone`` (an IANA name such as ``Asia/Jakarta``).
+
+    Prefect's own model checks both, as its server would; a ValueError says which one it refused.
+    """
+    from prefect.client.schemas.schedules import CronSchedule
+    from pydantic import ValidationError
+
+    bad_zone = (
+        f"unknown time zone {timezone!r}: --timezone (or BERITA_SCHEDULE_TIMEZONE) takes an IANA name, "
+        "e.g. Asia/Jakarta or UTC"
+    )
+    if not timezone.strip():  # Prefect lets an empty name through and then reads the cron in UTC
+        raise ValueError(bad_zone)
+    try:
+        return CronSchedule(cron=cron, timezone=timezone)
+    except ValidationError as exc:
+        if any(error["loc"][:1] == ("timezone",) for error in exc.errors()):
+            raise ValueError(bad_zone) from None
+        raise ValueError(f'{cron!r} is not a cron schedule for --cron (five fields, e.g. "0 * * * *")') from None
+
+
+def deployment(
+    input_dir: Path, warehouse_dir: Path, schedule: CronSchedule, batch_size: int, name: str = DEPLOYMENT
+) -> RunnerDeployment:
+    """The deployment ``clean-news/<name>`` that `berita serve` creates: the flow with these
+    parameters, on ``schedule``. Building it needs no server."""
     from berita.flows.clean_news import clean_news
     from prefect.deployments.runner import EntrypointType
 
-    check_server(os.environ.get("PREFECT_API_URL"))
-    clean_news.serve(
+    # to_deployment is async-dispatched: called from sync code, as here, it returns the deployment.
+    built = clean_news.to_deployment(
         name=name,
-        cron=cron,
+        schedules=[schedule],
         parameters={
             "input_dir": str(input_dir.resolve()),
             "warehouse_dir": str(warehouse_dir.resolve()),
@@ -51,5 +80,16 @@ def serve(input_dir: Path, warehouse_dir: Path, cron: str, batch_size: int, name
         },
         description="Clean new inputs into the berita warehouse.",
         entrypoint_type=EntrypointType.MODULE_PATH,
-        print_starting_message=True,
     )
+    return cast("RunnerDeployment", built)
+
+
+def serve(
+    input_dir: Path, warehouse_dir: Path, schedule: CronSchedule, batch_size: int, name: str = DEPLOYMENT
+) -> None:
+    """Create (or update) the deployment ``clean-news/<name>`` on ``schedule`` and run its flow runs
+    in this process's children until interrupted. Blocks."""
+    from prefect import serve as serve_deployments
+
+    check_server(os.environ.get("PREFECT_API_URL"))
+    serve_deployments(deployment(input_dir, warehouse_dir, schedule, batch_size, name), print_starting_message=True)
