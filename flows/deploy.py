@@ -6,6 +6,7 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 DEPLOYMENT = "berita"
 START_SERVER = (
@@ -34,7 +35,34 @@ def check_server(api_url: str | None) -> str:
     raise ServerMissing(f"the Prefect server at {api_url} is not healthy: {START_SERVER}")
 
 
-def serve(input_dir: Path, warehouse_dir: Path, cron: str, batch_size: int, name: str = DEPLOYMENT) -> None:
+def deployment_parameters(
+    input_dir: Path, warehouse_dir: Path, batch_size: int, limits: dict[str, float] | None = None, strict: bool = False
+) -> dict[str, Any]:
+    """The clean-news flow's parameters for a deployment: the checks' ``limits`` (Thresholds field
+    names, as for ``berita run --max-flagged-share``) and ``strict`` are parameters too, so a
+    deployment sets them, and a person can change them per run in Prefect's UI.
+
+    >>> deployment_parameters(Path("/in"), Path("/wh"), 10, {"max_flagged_share": 0.9}, strict=True)["limits"]
+    {'max_flagged_share': 0.9}
+    """
+    return {
+        "input_dir": str(input_dir.resolve()),
+        "warehouse_dir": str(warehouse_dir.resolve()),
+        "batch_size": batch_size,
+        "limits": dict(limits or {}),
+        "strict": strict,
+    }
+
+
+def serve(
+    input_dir: Path,
+    warehouse_dir: Path,
+    cron: str,
+    batch_size: int,
+    name: str = DEPLOYMENT,
+    limits: dict[str, float] | None = None,
+    strict: bool = False,
+) -> None:
     """Create (or update) the deployment ``clean-news/<name>`` with a cron schedule and run its
     flow runs in this process's children until interrupted. Blocks."""
     from berita.flows.clean_news import clean_news
@@ -44,11 +72,7 @@ def serve(input_dir: Path, warehouse_dir: Path, cron: str, batch_size: int, name
     clean_news.serve(
         name=name,
         cron=cron,
-        parameters={
-            "input_dir": str(input_dir.resolve()),
-            "warehouse_dir": str(warehouse_dir.resolve()),
-            "batch_size": batch_size,
-        },
+        parameters=deployment_parameters(input_dir, warehouse_dir, batch_size, limits, strict),
         description="Clean new inputs into the berita warehouse.",
         entrypoint_type=EntrypointType.MODULE_PATH,
         print_starting_message=True,
