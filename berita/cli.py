@@ -20,6 +20,7 @@ class UserError(Exception):
     """An expected failure with a message a person can act on (no traceback unless --debug)."""
 
 
+EXIT_FAILED = 1  # the run failed its checks and published nothing
 EXIT_USAGE = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the warehouse; try again later
 
@@ -28,11 +29,16 @@ class WarehouseBusy(UserError):
     exit_code = EXIT_LOCKED
 
 
+class RunFailed(UserError):
+    exit_code = EXIT_FAILED
+
+
 def _settings(args: argparse.Namespace) -> Settings:
     try:
         return Settings.from_env(
             input_dir=args.input, warehouse_dir=args.warehouse, batch_size=args.batch_size,
             prefect_home=args.prefect_home, verbose=args.verbose, server_startup_timeout=args.server_timeout,
+            strict=getattr(args, "strict", None), limits=_limits_given(args),
         )  # fmt: skip
     except ValueError as exc:
         raise UserError(str(exc)) from exc
@@ -49,6 +55,7 @@ def _run(args: argparse.Namespace) -> int:
         from berita.flows import progress, runtime, sources
         from berita.flows.clean_news import clean_news
         from berita.flows.lock import WarehouseLocked
+        from berita.flows.quality import ValidationFailed
         from berita.flows.validation import preload
 
         preload()
@@ -61,9 +68,12 @@ def _run(args: argparse.Namespace) -> int:
                     input_dir=str(settings.input_dir), warehouse_dir=str(settings.warehouse_dir),
                     batch_size=settings.batch_size, detect_language=settings.detect_language,
                     reprocess=args.reprocess, wait_seconds=args.wait, in_flight=in_flight,
+                    limits=settings.limits.overrides(), strict=settings.strict,
                 )  # fmt: skip
         except WarehouseLocked as exc:
             raise WarehouseBusy(str(exc)) from exc
+        except ValidationFailed as exc:
+            raise RunFailed(str(exc)) from exc
         except (sources.InputError, runtime.PrefectServerError) as exc:
             raise UserError(str(exc)) from exc
         except OSError as exc:
@@ -138,6 +148,10 @@ def _print_summary(result: Any, warehouse_dir: Path, seconds: float, stats_json:
     print(f"run {result.run_id} ({result.mode}) finished in {seconds:.1f} s")
     for note in result.notes:
         print(f"  note: {note}")
+    for warning in result.quality.warnings:
+        print(f"  warned: {warning}")
+    if result.quality.warnings:
+        print("  (the run published; raise the limit with the flag named, or pass --strict to make warnings fatal)")
     if result.inputs_new == 0:
         print(f"  nothing new: all {result.inputs_seen} inputs were processed by earlier runs")
         print("  (berita run --reprocess rebuilds every table from the inputs)")
@@ -298,7 +312,10 @@ def _serve(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
     runtime.configure_prefect(settings)
     print(f"serving clean-news/{args.name} on {user_api} with schedule {args.cron!r} in {timezone}; Ctrl-C stops it")
-    deploy.serve(settings.input_dir, settings.warehouse_dir, schedule, settings.batch_size, args.name)
+    deploy.serve(
+        settings.input_dir, settings.warehouse_dir, schedule, settings.batch_size, args.name,
+        limits=settings.limits.overrides(), strict=settings.strict,
+    )  # fmt: skip
     return 0
 
 
@@ -314,6 +331,32 @@ def _report(args: argparse.Namespace) -> int:
 
         webbrowser.open(path.resolve().as_uri())
     return 0
+
+
+def _limits_given(args: argparse.Namespace) -> dict[str, object]:
+    """The limits given as flags on the command line, by Thresholds field name (the flags' dests)."""
+    from berita.expectations.limits import limit_names
+
+    return {name: getattr(args, name) for name in limit_names() if getattr(args, name, None) is not None}
+
+
+def _add_limit_flags(run: argparse.ArgumentParser) -> None:
+    """--strict, and one flag per limit, named after its Thresholds field (parsed by Settings, so
+    that a bad value is one line, as from the environment)."""
+    from berita.expectations.limits import Thresholds, limit_doc, limit_env, limit_flag, limit_names
+
+    limits = run.add_argument_group("checks", "limits of the run's checks; each is also BERITA_<LIMIT>")
+    limits.add_argument(
+        "--strict", action="store_true", default=None,
+        help="a distribution check past its limit fails the run (publishing nothing) instead of warning "
+        "(also BERITA_STRICT=1)",
+    )  # fmt: skip
+    for name in limit_names():
+        default = getattr(Thresholds(), name)
+        limits.add_argument(
+            limit_flag(name), default=None, metavar="N",
+            help=f"{limit_doc(name)} (default: {default}; {limit_env(name)})",
+        )  # fmt: skip
 
 
 def _positive_int(text: str) -> int:
@@ -369,6 +412,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--stats-json", type=Path, default=None, metavar="PATH",
         help="also write the run's counts, time by stage and peak memory (RSS) as JSON (for benchmarks)",
     )  # fmt: skip
+    _add_limit_flags(run)
     run.set_defaults(handler=_run)
     evaluate = commands.add_parser("evaluate", help="score body precision/recall and metadata on a golden file")
     evaluate.add_argument("gold", type=Path, help="golden JSON file, e.g. tests/golden/seeds.json")
@@ -396,6 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--warehouse", type=Path, default=None, help="output folder of tables (default: warehouse)")
     serve.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default: 1000)")
     serve.add_argument("-v", "--verbose", action="store_true", default=None, help="show Prefect's logs")
+    _add_limit_flags(serve)  # the deployment's limits and strict parameters
     serve.set_defaults(handler=_serve, prefect_home=None, server_timeout=None)
 
     query = commands.add_parser("query", help="run SQL over the warehouse (one DuckDB view per table)")

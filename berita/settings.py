@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+
+from berita.expectations.limits import Thresholds, coerce_limit, limit_env, limit_flag, limit_names
 
 
 def default_prefect_home(env: Mapping[str, str]) -> Path:
@@ -30,18 +32,46 @@ class Settings:
     # The zone `berita serve` reads its cron in. UTC, as Prefect and `serve` always did: a default of
     # Asia/Jakarta would move every existing daily schedule by seven hours.
     schedule_timezone: str = "UTC"
+    strict: bool = False  # a distribution check past its limit fails the run instead of warning
+    # The checks' limits; each is also a BERITA_<LIMIT> variable, e.g. BERITA_MAX_FLAGGED_SHARE.
+    limits: Thresholds = field(default_factory=Thresholds)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: object) -> Settings:
-        """Defaults, then BERITA_<FIELD> variables, then explicit overrides (None means 'not given')."""
+    def from_env(
+        cls, env: Mapping[str, str] | None = None, limits: Mapping[str, object] | None = None, **overrides: object
+    ) -> Settings:
+        """Defaults, then BERITA_<FIELD> variables, then explicit overrides (None means 'not given');
+        ``limits`` are the limits given on the command line, by Thresholds field name."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}
         for f in fields(cls):
             raw = env.get(f"BERITA_{f.name.upper()}")
-            if raw is not None:
+            if raw is not None and f.name != "limits":
                 values[f.name] = _coerce(f.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
+        values["limits"] = _limits(env, limits or {})
         return replace(cls(), **values)
+
+
+def _limits(env: Mapping[str, str], given: Mapping[str, object]) -> Thresholds:
+    """The limits from BERITA_<LIMIT> variables, then from the command line; a bad value is one
+    line naming where it came from.
+
+    >>> _limits({"BERITA_MAX_FLAGGED_SHARE": "0.9"}, {"min_sample": "5"}).max_flagged_share
+    0.9
+    >>> _limits({}, {"max_flagged_share": "2"})
+    Traceback (most recent call last):
+    ValueError: --max-flagged-share must be a share between 0 and 1, not 2
+    """
+    values: dict[str, Any] = {}  # parsed: int for counts, float for shares and rates
+    for name in limit_names():
+        for source, raw in ((limit_env(name), env.get(limit_env(name))), (limit_flag(name), given.get(name))):
+            if raw is not None:
+                try:
+                    values[name] = coerce_limit(name, raw)
+                except ValueError as exc:
+                    raise ValueError(f"{source} {exc}") from None
+    return Thresholds(**values)
 
 
 def _coerce(name: str, raw: str) -> object:

@@ -12,7 +12,7 @@ CSS = " ".join(
         "body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:70rem;color:#1b1f24;padding:0 1rem}",
         "h1{font-size:1.5rem;margin-bottom:.2rem}",
         "h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #d0d7de;padding-bottom:.2rem}",
-        ".muted{color:#57606a}.ok{color:#1a7f37}.bad{color:#cf222e}.status{font-weight:600}",
+        ".muted{color:#57606a}.ok{color:#1a7f37}.bad{color:#cf222e}.warn{color:#9a6700}.status{font-weight:600}",
         ".cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}",
         ".card{border:1px solid #d0d7de;border-radius:6px;padding:.6rem .9rem;min-width:8rem}",
         ".card b{display:block;font-size:1.4rem}table{border-collapse:collapse;width:100%;margin:.5rem 0}",
@@ -37,6 +37,7 @@ class ReportData:
     message: str | None = None
     counts: dict[str, int] = field(default_factory=dict)
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # distribution checks past their limit, one line each
     removed_by_rule: dict[str, int] = field(default_factory=dict)
     removed_by_category: dict[str, int] = field(default_factory=dict)
     outlets: dict[str, list[int]] = field(default_factory=dict)
@@ -78,18 +79,31 @@ def _rows(rows: list[list[Any]], numeric: set[int] = frozenset()) -> str:  # typ
     return "".join(out)
 
 
+def verdict(check: dict[str, Any]) -> str:
+    """pass, warn (a distribution check past its limit) or fail.
+
+    >>> verdict({"level": "warn", "failed": 1}), verdict({"level": "batch", "failed": 0})
+    ('warn', 'pass')
+    """
+    if not check["failed"]:
+        return "pass"
+    return "warn" if check["level"] == "warn" else "fail"
+
+
 def _checks_table(checks: dict[str, dict[str, Any]]) -> str:
     rows = []
-    for name, c in sorted(checks.items(), key=lambda kv: (kv[1]["failed"] == 0, kv[0])):
-        verdict = "pass" if c["failed"] == 0 else f"FAIL in {c['failed']} of {c['batches']}"
-        rows.append([name, c["level"], c["expectation"], verdict, c["unexpected"]])
+    order = {"fail": 0, "warn": 1, "pass": 2}
+    for name, c in sorted(checks.items(), key=lambda kv: (order[verdict(kv[1])], kv[0])):
+        shown = {"pass": "pass", "warn": "WARN", "fail": f"FAIL in {c['failed']} of {c['batches']}"}[verdict(c)]
+        rows.append([name, c["level"], c["expectation"], shown, c["unexpected"]])
     head = "<tr><th>check</th><th>level</th><th>expectation</th><th>result</th><th>unexpected rows</th></tr>"
     return f"<table>{head}{_rows(rows, {4})}</table>"
 
 
 def render_report(data: ReportData) -> str:
     """The whole report as one HTML string."""
-    failed = sum(1 for c in data.checks.values() if c["failed"])
+    failed = sum(1 for c in data.checks.values() if verdict(c) == "fail")
+    warned = sum(1 for c in data.checks.values() if verdict(c) == "warn")
     status_class = "ok" if data.status == "succeeded" else "bad"
     cards = "".join(f"<div class=card><b>{v:,}</b>{escape(k)}</div>" for k, v in data.counts.items())
     outlet_rows = [
@@ -110,6 +124,13 @@ def render_report(data: ReportData) -> str:
     ]
     if data.message:
         parts.append(f'<p class="bad">{escape(data.message)}</p>')
+    if data.warnings:
+        items = "".join(f"<li>warned: <code>{escape(w)}</code></li>" for w in data.warnings)
+        parts.append(
+            f'<div class="warn"><p>The run published with {len(data.warnings)} warning(s): checks of its '
+            "distribution past their limits. Raise a limit with the flag named, or pass <code>--strict</code> "
+            f"to make warnings fail the run.</p><ul>{items}</ul></div>"
+        )
     parts += [
         f"<div class=cards>{cards}</div>",
         "<h2>Charts</h2><div class=charts>",
@@ -117,7 +138,7 @@ def render_report(data: ReportData) -> str:
         bar_chart("Articles by outlet", {k: float(v[0]) for k, v in data.outlets.items()}),
         bar_chart("Mean body length by outlet", mean_words, " words"),
         "</div>",
-        f"<h2>Expectations: {len(data.checks) - failed} passed, {failed} failed</h2>",
+        f"<h2>Expectations: {len(data.checks) - failed - warned} passed, {warned} warned, {failed} failed</h2>",
         _checks_table(data.checks),
         "<h2>Top boilerplate rules</h2><table><tr><th>rule</th><th>lines removed</th></tr>",
         _rows([[r, n] for r, n in sorted(data.removed_by_rule.items(), key=lambda kv: -kv[1])[:20]], {1}),
@@ -139,11 +160,14 @@ def render_report(data: ReportData) -> str:
 
 def render_markdown(data: ReportData) -> str:
     """A short markdown summary, for the Prefect UI."""
-    failed = [n for n, c in data.checks.items() if c["failed"]]
+    failed = [n for n, c in data.checks.items() if verdict(c) == "fail"]
+    warned = [n for n, c in data.checks.items() if verdict(c) == "warn"]
     lines = [f"## berita run `{data.run_id}`: {data.status}", ""]
     lines += [f"- **{k}**: {v:,}" for k, v in data.counts.items()]
-    lines += ["", f"Expectations: {len(data.checks) - len(failed)} passed, {len(failed)} failed."]
+    passed = len(data.checks) - len(failed) - len(warned)
+    lines += ["", f"Expectations: {passed} passed, {len(warned)} warned, {len(failed)} failed."]
     lines += [f"- failed: `{n}`" for n in failed]
+    lines += [f"- warned: `{w}`" for w in data.warnings]
     if data.message:
         lines += ["", data.message]
     return "\n".join(lines)

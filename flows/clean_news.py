@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from berita.expectations.checks import Thresholds
+from berita.expectations.limits import Thresholds
 from berita.flows import progress, sources, state, warehouse
 from berita.flows.dedupe import PartDuplicates
 from berita.flows.lock import warehouse_lock
@@ -181,7 +181,7 @@ def _runs_row(result: RunResult, started: datetime, status: str, message: str | 
         "quarantined": s.quarantined, "duplicates": result.inputs_new - s.articles - s.quarantined,
         "unchanged": result.unchanged, "lines_removed": sum(s.removed_by_category.values()),
         "pipeline_version": berita.__version__, "mode": result.mode, "message": message,
-        "report_path": result.report_path,
+        "report_path": result.report_path, "warnings": list(result.quality.warnings),
     }  # fmt: skip
 
 
@@ -196,14 +196,17 @@ def clean_news(
     limits: dict[str, float] | None = None,
     learn_min_articles: int = 3,
     in_flight: int = 1,
+    strict: bool = False,
 ) -> RunResult:
     """Clean the inputs under ``input_dir`` that earlier runs have not seen (all with ``reprocess``).
 
     A line an outlet repeats in ``learn_min_articles`` articles is learned boilerplate (0: off).
     ``in_flight`` > 1 submits that many batches at once to the flow's task runner (``berita run
     --workers N`` runs the flow on a Dask cluster); memory then holds that many batches.
-    ``limits`` overrides fields of :class:`~berita.expectations.checks.Thresholds` (plain JSON, so
-    that deployments can set it), e.g. ``{"max_flagged_share": 0.5}``.
+    ``limits`` overrides fields of :class:`~berita.expectations.limits.Thresholds` (plain JSON, so
+    that deployments can set it), e.g. ``{"max_flagged_share": 0.5}``. A run past a limit on its
+    distribution (shares of flagged or quarantined articles, removals per article) publishes with
+    a warning; ``strict`` makes that fail the run instead.
     """
     thresholds = Thresholds.from_overrides(limits or {})
     logger = get_run_logger()
@@ -289,9 +292,11 @@ def clean_news(
                 result.quality.add(
                     validate_run(
                         warehouse_dir, result.run_id, _summary(result), thresholds, result.stats.articles,
-                        result.inputs_new,
+                        result.inputs_new, strict,
                     )
                 )  # fmt: skip
+            for warning in result.quality.warnings:
+                logger.warning("warned: %s", warning)
             with result.timed("report"):
                 result.report_path = write_report(warehouse_dir, result, "succeeded", started, None)
             mode = "replace" if reprocess else "append"

@@ -6,7 +6,7 @@ import os
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from prefect.client.schemas.schedules import CronSchedule
@@ -61,8 +61,33 @@ def cron_schedule(cron: str, timezone: str) -> CronSchedule:
         raise ValueError(f'{cron!r} is not a cron schedule for --cron (five fields, e.g. "0 * * * *")') from None
 
 
+def deployment_parameters(
+    input_dir: Path, warehouse_dir: Path, batch_size: int, limits: dict[str, float] | None = None, strict: bool = False
+) -> dict[str, Any]:
+    """The clean-news flow's parameters for a deployment: the checks' ``limits`` (Thresholds field
+    names, as for ``berita run --max-flagged-share``) and ``strict`` are parameters too, so a
+    deployment sets them, and a person can change them per run in Prefect's UI.
+
+    >>> deployment_parameters(Path("/in"), Path("/wh"), 10, {"max_flagged_share": 0.9}, strict=True)["limits"]
+    {'max_flagged_share': 0.9}
+    """
+    return {
+        "input_dir": str(input_dir.resolve()),
+        "warehouse_dir": str(warehouse_dir.resolve()),
+        "batch_size": batch_size,
+        "limits": dict(limits or {}),
+        "strict": strict,
+    }
+
+
 def deployment(
-    input_dir: Path, warehouse_dir: Path, schedule: CronSchedule, batch_size: int, name: str = DEPLOYMENT
+    input_dir: Path,
+    warehouse_dir: Path,
+    schedule: CronSchedule,
+    batch_size: int,
+    name: str = DEPLOYMENT,
+    limits: dict[str, float] | None = None,
+    strict: bool = False,
 ) -> RunnerDeployment:
     """The deployment ``clean-news/<name>`` that `berita serve` creates: the flow with these
     parameters, on ``schedule``. Building it needs no server."""
@@ -73,11 +98,7 @@ def deployment(
     built = clean_news.to_deployment(
         name=name,
         schedules=[schedule],
-        parameters={
-            "input_dir": str(input_dir.resolve()),
-            "warehouse_dir": str(warehouse_dir.resolve()),
-            "batch_size": batch_size,
-        },
+        parameters=deployment_parameters(input_dir, warehouse_dir, batch_size, limits, strict),
         description="Clean new inputs into the berita warehouse.",
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
@@ -85,11 +106,18 @@ def deployment(
 
 
 def serve(
-    input_dir: Path, warehouse_dir: Path, schedule: CronSchedule, batch_size: int, name: str = DEPLOYMENT
+    input_dir: Path,
+    warehouse_dir: Path,
+    schedule: CronSchedule,
+    batch_size: int,
+    name: str = DEPLOYMENT,
+    limits: dict[str, float] | None = None,
+    strict: bool = False,
 ) -> None:
     """Create (or update) the deployment ``clean-news/<name>`` on ``schedule`` and run its flow runs
     in this process's children until interrupted. Blocks."""
     from prefect import serve as serve_deployments
 
     check_server(os.environ.get("PREFECT_API_URL"))
-    serve_deployments(deployment(input_dir, warehouse_dir, schedule, batch_size, name), print_starting_message=True)
+    built = deployment(input_dir, warehouse_dir, schedule, batch_size, name, limits, strict)
+    serve_deployments(built, print_starting_message=True)

@@ -59,6 +59,7 @@ def compact(root: Path, run_id: str, keep_last: int = 0, wait_seconds: float = 0
             "lines_removed": 0,
             "pipeline_version": berita.__version__, "mode": "compact",
             "message": f"merged {len(result.merged_runs)} runs: {', '.join(result.merged_runs)}", "report_path": None,
+            "warnings": None,  # a compaction runs no checks
         }  # fmt: skip
         staging = warehouse.staging_dir(root, run_id)
         warehouse.write_part(staging, run_id, "runs", "00000", rows_to_table("runs", [row]))

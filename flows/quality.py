@@ -1,4 +1,5 @@
-"""Validating a staged batch: failing articles go to quarantine, broken batches fail the run."""
+"""Validating a staged batch: failing articles go to quarantine, broken batches fail the run, and
+a run whose distribution is past a limit warns (or, when strict, fails)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ REPORTED_MOVES = 200  # articles moved to quarantine that a run's tally names (t
 
 
 class ValidationFailed(RuntimeError):
-    """Batch-level expectations failed: the run publishes nothing."""
+    """Batch-level expectations failed (or, in a strict run, distribution checks): the run publishes nothing."""
 
 
 @dataclass
@@ -36,6 +37,8 @@ class QualityTally:
     removed_by_rule: Counter[str] = field(default_factory=Counter)
     removed_by_category: Counter[str] = field(default_factory=Counter)
     flagged: int = 0
+    # Distribution checks that warned, one line each: 'summary.flagged_share 0.84 > 0.80 (--max-flagged-share)'.
+    warnings: list[str] = field(default_factory=list)
 
     def add(self, other: QualityTally) -> None:
         for name, c in other.checks.items():
@@ -52,6 +55,7 @@ class QualityTally:
         self.removed_by_rule.update(other.removed_by_rule)
         self.removed_by_category.update(other.removed_by_category)
         self.flagged += other.flagged
+        self.warnings += other.warnings
 
     def forget(self, articles: list[dict[str, Any]], removals: list[tuple[str, str]]) -> None:
         """Take back articles (outlet, word_count, flags) that left after validation, and their removals."""
@@ -162,10 +166,17 @@ RUN_CHUNK_ROWS = 25_000  # the run-level tables are validated this many rows at 
 
 
 def validate_run(
-    root: Path, run_id: str, summary: dict[str, float], limits: checks.Thresholds, articles: int, inputs: int
+    root: Path,
+    run_id: str,
+    summary: dict[str, float],
+    limits: checks.Thresholds,
+    articles: int,
+    inputs: int,
+    strict: bool = False,
 ) -> QualityTally:
     """Run-level checks: the inputs ledger and line_stats of the whole run (row checks, taken in
-    chunks so that memory does not grow with the run), and the run's summary figures."""
+    chunks so that memory does not grow with the run), and the run's summary figures, whose
+    checks warn (``strict``: fail the run)."""
     staging = warehouse.staging_dir(root, run_id)
     tally = QualityTally()
     for table in ("inputs", "line_stats"):
@@ -177,12 +188,21 @@ def validate_run(
                 raise ValidationFailed(_describe(result.batch_failures))
             release_free_memory()
     summary_frame = _frame(pa.Table.from_pylist([summary]))
-    result = validation.validate(
-        root, f"{run_id}-run", {"summary": summary_frame}, checks.summary_checks(limits, articles, inputs)
-    )
+    wanted = checks.summary_checks(limits, articles, inputs)
+    result = validation.validate(root, f"{run_id}-run", {"summary": summary_frame}, wanted)
     tally.record(result)
     if result.batch_failures:
         raise ValidationFailed(_describe(result.batch_failures))
+    by_name = {c.name: c for c in wanted}
+    warned = [by_name[r.name] for r in result.warnings]
+    breaches = [checks.describe_breach(c, summary[c.kwargs["column"]]) for c in warned]
+    if breaches and strict:
+        raise ValidationFailed(
+            "the run's distribution is past its limits and --strict (BERITA_STRICT) makes that fatal, so the "
+            f"run publishes nothing: {'; '.join(breaches)}; raise the limit with the flag named, or run without "
+            "--strict to publish with a warning"
+        )
+    tally.warnings += breaches
     return tally
 
 

@@ -18,7 +18,13 @@ def connect(warehouse: Path) -> Any:
     for table in TABLES:
         if any((warehouse / table).glob("run_id=*/*.parquet")):
             glob = str(warehouse / table / "**" / "*.parquet").replace("'", "''")
-            con.execute(f"create view {table} as select * from read_parquet('{glob}', hive_partitioning = true)")
+            # `runs` is history: --reprocess and compact never rewrite its parts, so its older rows
+            # keep the columns they were written with. By name, a newer column (runs.warnings) reads
+            # as null there; otherwise DuckDB takes the first file's columns and drops the rest.
+            by_name = ", union_by_name = true" if table == "runs" else ""
+            con.execute(
+                f"create view {table} as select * from read_parquet('{glob}', hive_partitioning = true{by_name})"
+            )
     return con
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from berita.expectations.report import ReportData, render_markdown, render_report
+from berita.expectations.report import ReportData, render_markdown, render_report, verdict
 from berita.flows.warehouse import REPORTS
 
 
@@ -35,6 +35,7 @@ def build_report(
             "lines removed": sum(s.removed_by_category.values()),
         },
         checks=q.checks,
+        warnings=list(q.warnings),
         removed_by_rule=dict(q.removed_by_rule),
         removed_by_category=dict(s.removed_by_category),
         outlets=q.outlets,
@@ -66,7 +67,7 @@ def publish_artifacts(data: ReportData, path: Path) -> None:
         {
             "check": name,
             "level": c["level"],
-            "result": "pass" if not c["failed"] else "fail",
+            "result": verdict(c),
             "unexpected": c["unexpected"],
         }
         for name, c in sorted(data.checks.items())

@@ -158,9 +158,16 @@ def validate_batch(
 
 @task(name="validate-run", cache_policy=NO_CACHE)
 def validate_run(
-    warehouse_dir: str, run_id: str, summary: dict[str, float], limits: Thresholds, articles: int, inputs: int
+    warehouse_dir: str,
+    run_id: str,
+    summary: dict[str, float],
+    limits: Thresholds,
+    articles: int,
+    inputs: int,
+    strict: bool = False,
 ) -> quality.QualityTally:
-    return quality.validate_run(Path(warehouse_dir), run_id, summary, limits, articles, inputs)
+    """The run's ledger and line_stats, then its distribution: past a limit it warns (``strict``: fails)."""
+    return quality.validate_run(Path(warehouse_dir), run_id, summary, limits, articles, inputs, strict)
 
 
 @io_task("write-report")

@@ -43,6 +43,11 @@ class Validation:
     def batch_failures(self) -> list[CheckResult]:
         return [r for r in self.results if r.level == "batch" and not r.success]
 
+    @property
+    def warnings(self) -> list[CheckResult]:
+        """Failed checks of the run's distribution: the run publishes, unless it is strict."""
+        return [r for r in self.results if r.level == "warn" and not r.success]
+
     def failed_rows(self, table: str) -> dict[int, str]:
         """Row key -> name of the first row-level check the row failed."""
         failed: dict[int, str] = {}
@@ -93,11 +98,14 @@ _SOURCES: dict[str, Any] = {}  # gx root -> this process's data source
 
 
 def _checkpoint(root: str, table: str, checks: list[Check]) -> Any:
-    signature = json.dumps([(c.name, c.expectation, c.kwargs) for c in checks], sort_keys=True, default=str)
+    signature = json.dumps([(c.name, c.level, c.expectation, c.kwargs) for c in checks], sort_keys=True, default=str)
     stored = _STORED.get((root, table))
     if stored is None or stored[0] != signature:  # new checks (another run, other limits): store them
         stored = _STORED[(root, table)] = (signature, _store_checkpoint(root, table, checks))
     return stored[1]
+
+
+_SEVERITY = {"row": "critical", "batch": "critical", "warn": "warning"}
 
 
 def _store_checkpoint(root: str, table: str, checks: list[Check]) -> Any:
@@ -114,7 +122,12 @@ def _store_checkpoint(root: str, table: str, checks: list[Check]) -> Any:
     asset = next((a for a in source.assets if a.name == table), None) or source.add_dataframe_asset(table)
     batch = next((b for b in asset.batch_definitions if b.name == "batch"), None)
     batch = batch or asset.add_batch_definition_whole_dataframe("batch")
-    expectations = [getattr(gxe, c.expectation)(**c.kwargs, meta={"berita_check": c.name}) for c in checks]
+    # GX's own severity says the same as the level, so that its stored results and Data Docs agree
+    # with berita about which failures are warnings; berita decides what a failure does.
+    expectations = [
+        getattr(gxe, c.expectation)(**c.kwargs, meta={"berita_check": c.name}, severity=_SEVERITY[c.level])
+        for c in checks
+    ]
     suite = context.suites.add_or_update(gx.ExpectationSuite(name=f"berita.{table}", expectations=expectations))
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=f"berita.{table}", data=batch, suite=suite)

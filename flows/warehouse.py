@@ -290,23 +290,24 @@ def stage_compaction(warehouse: Path, run_id: str, table: str, merge: list[Path]
     return rows
 
 
+def _published(warehouse: Path, table: str) -> ds.Dataset:
+    """A published table with its declared schema: a column that older parts lack reads as null
+    (inferred, the schema would be the first file's, whichever run wrote it)."""
+    return ds.dataset(warehouse / table, format="parquet", partitioning="hive", schema=arrow_schema(table))
+
+
 def read_table(warehouse: Path, table: str, columns: list[str] | None = None) -> pa.Table:
     """A published table (all partitions), or an empty one with the declared schema."""
-    folder = warehouse / table
-    if not folder.is_dir():
+    if not (warehouse / table).is_dir():
         schema = arrow_schema(table)
         return schema.empty_table() if columns is None else schema.empty_table().select(columns)
-    dataset = ds.dataset(folder, format="parquet", partitioning="hive")
-    return dataset.to_table(columns=columns)
+    return _published(warehouse, table).to_table(columns=columns)
 
 
 def iter_table(warehouse: Path, table: str, columns: list[str], rows: int = 64 * 1024) -> Iterator[pa.RecordBatch]:
     """A published table's columns a batch of at most ``rows`` rows at a time (nothing when absent)."""
-    folder = warehouse / table
-    if folder.is_dir():
-        yield from ds.dataset(folder, format="parquet", partitioning="hive").to_batches(
-            columns=columns, batch_size=rows, **_ONE_AT_A_TIME
-        )
+    if (warehouse / table).is_dir():
+        yield from _published(warehouse, table).to_batches(columns=columns, batch_size=rows, **_ONE_AT_A_TIME)
 
 
 def iter_table_rows(warehouse: Path, table: str, columns: list[str]) -> Iterator[list[tuple[Any, ...]]]:

@@ -56,3 +56,25 @@ def test_evaluate_reports_the_seed_scores(tmp_path: Path) -> None:
 def test_debug_shows_the_traceback_of_an_expected_error(tmp_path: Path) -> None:
     done = _berita("--debug", "run", "--input", str(tmp_path / "nope"), home=tmp_path)
     assert done.returncode != 0 and "Traceback" in done.stderr and "UserError" in done.stderr
+
+
+@pytest.mark.slow
+def test_a_warning_is_printed_and_strict_makes_it_fatal(tmp_path: Path) -> None:
+    """The seeds (3 of 5 flagged) against a tight limit: the run publishes and says why it warned;
+    with BERITA_STRICT it fails in one line that names the check, the figures and the flags."""
+    tight = ("--max-flagged-share", "0.1", "--min-sample", "1")
+    warehouse = tmp_path / "warehouse"
+    done = _berita("run", "--input", "seeds", "--warehouse", str(warehouse), *tight, home=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "  warned: summary.flagged_share 0.60 > 0.10 (--max-flagged-share)\n" in done.stdout
+    assert "articles written    5" in done.stdout
+    strict = tmp_path / "strict"
+    env = {"BERITA_STRICT": "1", "BERITA_MAX_FLAGGED_SHARE": "0.1", "BERITA_MIN_SAMPLE": "1"}
+    failed = _berita("run", "--input", "seeds", "--warehouse", str(strict), home=tmp_path, **env)
+    assert failed.returncode == 1, failed.stderr
+    error = [line for line in failed.stderr.splitlines() if line.startswith("berita: error:")]
+    assert len(error) == 1 and "Traceback" not in failed.stderr
+    assert "summary.flagged_share 0.60 > 0.10 (--max-flagged-share)" in error[0] and "--strict" in error[0]
+    assert not (strict / "articles").exists()
+    runs = ds.dataset(strict / "runs", partitioning="hive").to_table().to_pylist()
+    assert [r["status"] for r in runs] == ["failed"]

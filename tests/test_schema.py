@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import UTC, datetime
+from pathlib import Path
 
 from berita.transforms import records
 from berita.transforms.records import PARTITION_COLUMNS, TABLES, arrow_schema, column_table_markdown
@@ -54,3 +56,28 @@ def test_readme_generated_sections_are_current() -> None:
 
     done = subprocess.run([sys.executable, "scripts/update_readme.py", "--check"], cwd=REPO, check=False)
     assert done.returncode == 0, "README is out of date: run `make readme`"
+
+
+def test_a_warehouse_written_before_runs_had_warnings_still_reads(tmp_path: Path) -> None:
+    """`runs` is history: its older parts lack the newer, nullable `warnings` column, which reads as null there."""
+    import pyarrow.parquet as pq
+    from berita.flows import reader, warehouse
+    from berita.transforms.tables import rows_to_table
+
+    row = {c.name: None for c in TABLES["runs"]}
+    row.update(started_at=datetime(2024, 1, 1, tzinfo=UTC), finished_at=datetime(2024, 1, 1, tzinfo=UTC),
+               status="succeeded", inputs_seen=1, inputs_new=1, articles_written=1, quarantined=0, duplicates=0,
+               unchanged=0, lines_removed=0, pipeline_version="0.1.0", mode="incremental")  # fmt: skip
+    older = rows_to_table("runs", [row]).drop_columns(["warnings"])
+    newer = rows_to_table("runs", [{**row, "warnings": ["summary.flagged_share 0.84 > 0.80 (--max-flagged-share)"]}])
+    for run_id, table in (("20240101T000000Z-aaaaaa", older), ("20240102T000000Z-bbbbbb", newer)):
+        folder = tmp_path / "runs" / f"run_id={run_id}"
+        folder.mkdir(parents=True)
+        pq.write_table(table, folder / "part-00000.parquet")
+    query = "select run_id, warnings from runs order by run_id"
+    assert reader.connect(tmp_path).sql(query).fetchall() == [
+        ("20240101T000000Z-aaaaaa", None),
+        ("20240102T000000Z-bbbbbb", ["summary.flagged_share 0.84 > 0.80 (--max-flagged-share)"]),
+    ]
+    runs = warehouse.read_table(tmp_path, "runs").sort_by("run_id")
+    assert runs["warnings"].to_pylist() == [None, ["summary.flagged_share 0.84 > 0.80 (--max-flagged-share)"]]

@@ -144,6 +144,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("mode", pa.string(), False, "incremental, reprocess (replaced every table) or compact."),
         Column("message", pa.string(), True, "Why the run failed, when it did."),
         Column("report_path", pa.string(), True, "Path of the run's data-quality report, when one was written."),
+        Column(
+            "warnings",
+            STRING_LIST,
+            True,
+            "Distribution checks that warned, e.g. 'summary.flagged_share 0.84 > 0.80 (--max-flagged-share)'; "
+            "empty when none, null where no checks ran (compactions, rows older than this column).",
+        ),
         _RUN_ID,
     ),
 }
