@@ -74,11 +74,7 @@ def _run(args: argparse.Namespace) -> int:
         except (sources.InputError, runtime.PrefectServerError) as exc:
             raise UserError(str(exc)) from exc
         except OSError as exc:
-            where = exc.filename or settings.warehouse_dir
-            raise UserError(
-                f"cannot write {where}: {exc.strerror or exc}; the warehouse is as it was before this run "
-                "(free some space, fix the permissions, or choose another --warehouse)"
-            ) from exc
+            raise _unwritable(exc, settings.warehouse_dir) from exc
     _print_summary(result, settings.warehouse_dir, time.perf_counter() - started, args.stats_json)
     return 0
 
@@ -104,15 +100,24 @@ def _with_task_runner(flow: Any, args: argparse.Namespace) -> tuple[Any, int]:
     return flow.with_options(task_runner=runner), 2 * max(workers, 1)
 
 
+def _unwritable(exc: OSError, warehouse: Path) -> UserError:
+    return UserError(
+        f"cannot write {exc.filename or warehouse}: {exc.strerror or exc}; the warehouse is as it was before "
+        "this run (free some space, fix the permissions, or choose another --warehouse)"
+    )
+
+
 @contextlib.contextmanager
 def _warehouse_lock(warehouse: Path, wait_seconds: float) -> Iterator[None]:
     from berita.flows.lock import WarehouseLocked, warehouse_lock
 
     with contextlib.ExitStack() as held:
-        try:
+        try:  # only the taking: an error inside the run is neither "busy" nor the lock file's
             held.enter_context(warehouse_lock(warehouse, wait_seconds))
-        except WarehouseLocked as exc:  # only the taking: an error inside the run is not "busy"
+        except WarehouseLocked as exc:
             raise WarehouseBusy(str(exc)) from exc
+        except OSError as exc:  # a read-only or full warehouse: the lock file cannot be written
+            raise _unwritable(exc, warehouse) from exc
         yield
 
 
