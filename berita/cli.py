@@ -48,8 +48,15 @@ def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     if not settings.input_dir.is_dir():
         raise UserError(f"input folder {settings.input_dir} does not exist or is not a folder (pass --input DIR)")
+    from berita import interrupts
+    from berita.flows import lock, runtime  # both light: no Prefect, no pyarrow yet
+
+    interrupts.install(lock.abandon_held_locks, runtime.LocalPrefectServer.kill_current)
     started = time.perf_counter()
-    with _prefect_api(settings):
+    _check_user_api("start that server, or unset PREFECT_API_URL and berita run starts a private one")
+    # The lock first, before Prefect starts: a busy warehouse is one line at once, not after the
+    # server's boot; --wait queues here. The flow takes the same lock again (it may run without the CLI).
+    with _warehouse_lock(settings.warehouse_dir, args.wait), _prefect_api(settings):
         # Imported while the server boots on the other core: prefect, pyarrow, the transforms, and
         # Great Expectations (about 3 s on its own), which validation needs later.
         from berita.flows import progress, runtime, sources
@@ -77,11 +84,7 @@ def _run(args: argparse.Namespace) -> int:
         except (sources.InputError, runtime.PrefectServerError) as exc:
             raise UserError(str(exc)) from exc
         except OSError as exc:
-            where = exc.filename or settings.warehouse_dir
-            raise UserError(
-                f"cannot write {where}: {exc.strerror or exc}; the warehouse is as it was before this run "
-                "(free some space, fix the permissions, or choose another --warehouse)"
-            ) from exc
+            raise _unwritable(exc, settings.warehouse_dir) from exc
     _print_summary(result, settings.warehouse_dir, time.perf_counter() - started, args.stats_json)
     return 0
 
@@ -105,6 +108,40 @@ def _with_task_runner(flow: Any, args: argparse.Namespace) -> tuple[Any, int]:
         cluster = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
         runner = DaskTaskRunner(cluster_kwargs=cluster)
     return flow.with_options(task_runner=runner), 2 * max(workers, 1)
+
+
+def _unwritable(exc: OSError, warehouse: Path) -> UserError:
+    return UserError(
+        f"cannot write {exc.filename or warehouse}: {exc.strerror or exc}; the warehouse is as it was before "
+        "this run (free some space, fix the permissions, or choose another --warehouse)"
+    )
+
+
+@contextlib.contextmanager
+def _warehouse_lock(warehouse: Path, wait_seconds: float) -> Iterator[None]:
+    from berita.flows.lock import WarehouseLocked, warehouse_lock
+
+    with contextlib.ExitStack() as held:
+        try:  # only the taking: an error inside the run is neither "busy" nor the lock file's
+            held.enter_context(warehouse_lock(warehouse, wait_seconds))
+        except WarehouseLocked as exc:
+            raise WarehouseBusy(str(exc)) from exc
+        except OSError as exc:  # a read-only or full warehouse: the lock file cannot be written
+            raise _unwritable(exc, warehouse) from exc
+        yield
+
+
+def _check_user_api(what_to_do: str) -> None:
+    """One line (exit 2) when PREFECT_API_URL is set and no Prefect server answers there."""
+    api_url = os.environ.get("PREFECT_API_URL")
+    if not api_url:
+        return
+    from berita.flows import deploy
+
+    try:
+        deploy.check_server(api_url, what_to_do)
+    except deploy.ServerMissing as exc:
+        raise UserError(str(exc)) from exc
 
 
 @contextlib.contextmanager
@@ -482,9 +519,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger("prefect._internal.concurrency").disabled = True
         print(f"berita: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", EXIT_USAGE)
-    except KeyboardInterrupt:
-        print("berita: interrupted; the warehouse is as it was before this run", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        from berita import interrupts
+
+        # Prefect's event worker may report, at exit, events it could not send to the stopped server.
+        logging.getLogger("prefect._internal.concurrency").disabled = True
+        notes = getattr(exc, "__notes__", None)  # the flow says so when the run had committed
+        outcome = notes[-1] if notes else "the warehouse is as it was before this run"
+        interrupts.report(f"berita: interrupted; {outcome}")
+        return interrupts.EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -219,6 +219,7 @@ def clean_news(
         # Per-input bookkeeping lives in a SQLite file in the staging area, not in memory.
         db = state.connect(state.state_path(Path(staging)))
         window: deque[tuple[str, BatchPlan, Any]] = deque()  # batches being cleaned, in input order
+        published = False
         try:
             if not reprocess:
                 load_known_inputs(warehouse_dir, quote(db))  # type: ignore[call-overload]
@@ -303,13 +304,29 @@ def clean_news(
             with result.timed("publish"):
                 state.state_path(Path(staging)).unlink(missing_ok=True)  # scratch: never published
                 publish_run(warehouse_dir, result.run_id, mode, _runs_row(result, started, "succeeded", None))
-        except BaseException as exc:
+                published = True
+        except BaseException as exc:  # a failure, or Ctrl-C (KeyboardInterrupt) anywhere in the run
             _cancel_in_flight(window)
             db.close()
+            if published or warehouse.is_committed(Path(warehouse_dir), result.run_id):
+                _roll_forward(warehouse_dir, result.run_id, exc)
+                raise
             warehouse.discard(Path(warehouse_dir), result.run_id)
             _record_failure(warehouse_dir, result, started, exc)
             raise
     return result
+
+
+def _roll_forward(warehouse_dir: str, run_id: str, exc: BaseException) -> None:
+    """A run stopped after its commit is durable: finish publishing it rather than discard it
+    (which would leave the tables half-published). Says what happened in a note on ``exc``."""
+    try:
+        if warehouse.is_committed(Path(warehouse_dir), run_id):  # else publishing had finished
+            warehouse.publish(Path(warehouse_dir), run_id)
+    except Exception:
+        exc.add_note(f"run {run_id} had committed when it stopped; the next run finishes publishing it")
+        return
+    exc.add_note(f"run {run_id} had committed when it stopped, so it is published in full")
 
 
 def _cancel_in_flight(window: deque[tuple[str, BatchPlan, Any]]) -> None:
@@ -324,9 +341,10 @@ def _cancel_in_flight(window: deque[tuple[str, BatchPlan, Any]]) -> None:
 def _record_failure(warehouse_dir: str, result: RunResult, started: datetime, exc: BaseException) -> None:
     """Publish a failed run's runs row (and nothing else), best effort: the original error wins."""
     failed = RunResult(result.run_id, result.mode, result.inputs_seen, quality=result.quality)
-    message = f"{type(exc).__name__}: {exc}"
+    interrupted = isinstance(exc, KeyboardInterrupt)  # someone is waiting for the exit: no Data Docs
+    message = "interrupted (SIGINT)" if interrupted else f"{type(exc).__name__}: {exc}"
     try:
-        failed.report_path = write_report.fn(warehouse_dir, failed, "failed", started, message)
+        failed.report_path = write_report.fn(warehouse_dir, failed, "failed", started, message, not interrupted)
     except Exception:
         failed.report_path = None
     try:

@@ -23,20 +23,22 @@ class ServerMissing(RuntimeError):
     """No reachable Prefect server to schedule on."""
 
 
-def check_server(api_url: str | None) -> str:
+def check_server(api_url: str | None, what_to_do: str = START_SERVER) -> str:
     """The API URL when a Prefect server answers there; otherwise a ServerMissing saying what to do.
 
-    Prefect cannot schedule runs on its ephemeral server, so berita serve needs a real one.
+    Prefect cannot schedule runs on its ephemeral server, so berita serve needs a real one;
+    berita run asks too when PREFECT_API_URL is set (with its own ``what_to_do``), so that a
+    stopped server is one line, not minutes of retries and a traceback.
     """
     if not api_url:
-        raise ServerMissing(f"berita serve needs a Prefect server (PREFECT_API_URL is not set): {START_SERVER}")
+        raise ServerMissing(f"berita serve needs a Prefect server (PREFECT_API_URL is not set): {what_to_do}")
     try:
         with urllib.request.urlopen(f"{api_url.rstrip('/')}/health", timeout=10) as response:
             if response.status == 200:
                 return api_url
     except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError) as exc:
-        raise ServerMissing(f"no Prefect server answers at PREFECT_API_URL={api_url} ({exc}): {START_SERVER}") from exc
-    raise ServerMissing(f"the Prefect server at {api_url} is not healthy: {START_SERVER}")
+        raise ServerMissing(f"no Prefect server answers at PREFECT_API_URL={api_url} ({exc}): {what_to_do}") from exc
+    raise ServerMissing(f"the Prefect server at {api_url} is not healthy: {what_to_do}")
 
 
 def cron_schedule(cron: str, timezone: str) -> CronSchedule:

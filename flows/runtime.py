@@ -101,7 +101,10 @@ class LocalPrefectServer:
                 [sys.executable, "-m", "uvicorn", "--factory", "prefect.server.api.server:create_app",
                  "--host", "127.0.0.1", "--port", str(port), "--log-level", "error", "--lifespan", "on"],
                 env=child_env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+                # Its own session: a terminal's Ctrl-C goes to berita's process group only. Had it
+                # reached the server too, the flow would lose its API mid-run and retry for minutes.
+                # berita stops the server itself on the way out (and the kernel does, if berita dies).
+                start_new_session=True, preexec_fn=_die_with_parent if sys.platform == "linux" else None,
             )  # fmt: skip
         self.env["PREFECT_API_URL"] = self.api_url
         LocalPrefectServer._current = self
@@ -129,17 +132,25 @@ class LocalPrefectServer:
         )
 
     def __exit__(self, *exc: object) -> None:
-        LocalPrefectServer._current = None
         self.env.pop("PREFECT_API_URL", None)
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        # Only now: until the server is gone, a second Ctrl-C must find it to kill it.
+        LocalPrefectServer._current = None
         self.process = None
+
+    @classmethod
+    def kill_current(cls) -> None:
+        """SIGKILL the running server at once, without waiting (for an exit that cannot wait)."""
+        server = cls._current
+        process = server.process if server is not None else None
+        if process is not None and process.poll() is None:
+            process.kill()
 
 
 def wait_for_api() -> None:

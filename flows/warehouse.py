@@ -240,6 +240,11 @@ def _publish_reports(warehouse: Path, staging: Path) -> None:
         os.replace(report, target / report.name)
 
 
+def is_committed(warehouse: Path, run_id: str) -> bool:
+    """Whether the run wrote its ``COMMIT`` and is not yet wholly published."""
+    return (staging_dir(warehouse, run_id) / COMMIT).exists()
+
+
 def discard(warehouse: Path, run_id: str) -> None:
     """Remove a run's staging area; the published tables are untouched."""
     shutil.rmtree(staging_dir(warehouse, run_id), ignore_errors=True)
