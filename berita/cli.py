@@ -38,14 +38,27 @@ def _settings(args: argparse.Namespace) -> Settings:
         return Settings.from_env(
             input_dir=args.input, warehouse_dir=args.warehouse, batch_size=args.batch_size,
             prefect_home=args.prefect_home, verbose=args.verbose, server_startup_timeout=args.server_timeout,
-            strict=getattr(args, "strict", None), limits=_limits_given(args),
+            strict=getattr(args, "strict", None), limits=_limits_given(args), line_model=getattr(args, "model", None),
         )  # fmt: skip
     except ValueError as exc:
         raise UserError(str(exc)) from exc
 
 
+def _check_model(path: Path | None) -> None:
+    """A weights file given with --model is read before any work starts: a bad one is one line."""
+    if path is None:
+        return
+    from berita.transforms.linemodel import ModelError, read_model
+
+    try:
+        read_model(path.read_text(encoding="utf-8"), name=str(path))
+    except (OSError, UnicodeDecodeError, ModelError) as exc:
+        raise UserError(f"--model {path}: {exc} (train one with `berita train`)") from exc
+
+
 def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
+    _check_model(settings.line_model)
     if not settings.input_dir.is_dir():
         raise UserError(f"input folder {settings.input_dir} does not exist or is not a folder (pass --input DIR)")
     from berita import interrupts
@@ -76,6 +89,7 @@ def _run(args: argparse.Namespace) -> int:
                     batch_size=settings.batch_size, detect_language=settings.detect_language,
                     reprocess=args.reprocess, wait_seconds=args.wait, in_flight=in_flight,
                     limits=settings.limits.overrides(), strict=settings.strict,
+                    line_model=None if settings.line_model is None else str(settings.line_model.resolve()),
                 )  # fmt: skip
         except WarehouseLocked as exc:
             raise WarehouseBusy(str(exc)) from exc
@@ -244,6 +258,35 @@ def _bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def _train(args: argparse.Namespace) -> int:
+    import json
+
+    from berita import train
+
+    golden = args.golden if str(args.golden) not in ("", ".") or args.golden.is_dir() else None
+    for folder in [*args.pages, *([golden] if golden else [])]:
+        if not folder.is_dir():
+            raise UserError(f"{folder} is not a folder of labelled pages")
+    try:
+        pages = [p for folder in args.pages for p in train.read_training_pages(folder, None)]
+        pages += train.read_training_pages(None, golden) if golden else []
+        if not pages:
+            raise UserError("no labelled pages: pass --pages DIR (a folder with a gold.jsonl) or --golden DIR")
+        print(f"training on {len(pages)} labelled pages", file=sys.stderr)
+        data = train.TrainingSet.of(pages)
+        spec = data.fit(args.seed)
+    except (ValueError, KeyError, json.JSONDecodeError) as exc:
+        raise UserError(f"cannot train: {exc}") from exc
+    args.output.write_text(train.dumps(spec), encoding="utf-8")
+    print(f"wrote {args.output} ({spec['text']['trained_on']['lines']} text lines, "
+          f"{spec['html']['trained_on']['lines'] if spec['html'] else 0} HTML blocks)", file=sys.stderr)  # fmt: skip
+    if args.evaluate:
+        held_out = sorted({train.outlet_key(p.outlet) for p in pages if p.name.startswith(("html/", "text/"))})
+        scores = train.leave_one_outlet_out(pages, args.seed, outlets=held_out or None, data=data)
+        print(json.dumps({k: s.as_dict() for k, s in sorted(scores.items())}, indent=1))
+    return 0
+
+
 def _evaluate(args: argparse.Namespace) -> int:
     import json
 
@@ -252,7 +295,8 @@ def _evaluate(args: argparse.Namespace) -> int:
     if not args.gold.is_file():
         raise UserError(f"golden file {args.gold} does not exist (see tests/golden/seeds.json for the format)")
     try:
-        report = evaluate(args.gold).as_dict()
+        _check_model(args.model)
+        report = evaluate(args.gold, args.model).as_dict()
     except ValueError as exc:
         raise UserError(str(exc)) from exc
     failures = report.pop("failures")
@@ -450,11 +494,36 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the run's counts, time by stage and peak memory (RSS) as JSON (for benchmarks)",
     )  # fmt: skip
     _add_limit_flags(run)
+    run.add_argument(
+        "--model", type=Path, default=None, metavar="PATH",
+        help="line model weights from `berita train` (default: $BERITA_LINE_MODEL, else the model berita ships)",
+    )  # fmt: skip
     run.set_defaults(handler=_run)
     evaluate = commands.add_parser("evaluate", help="score body precision/recall and metadata on a golden file")
     evaluate.add_argument("gold", type=Path, help="golden JSON file, e.g. tests/golden/seeds.json")
     evaluate.add_argument("--show", type=int, default=20, help="how many mismatches to list (default: 20)")
+    evaluate.add_argument("--model", type=Path, default=None, help="line model weights (default: the shipped model)")
     evaluate.set_defaults(handler=_evaluate)
+
+    train = commands.add_parser(
+        "train", help="train the line model from labelled pages (and score it leave-one-outlet-out)",
+        epilog="example: berita train --pages ../shared/realpages --output my_model.json --evaluate",
+    )  # fmt: skip
+    train.add_argument(
+        "--pages", type=Path, action="append", default=[], metavar="DIR",
+        help="a folder of line-labelled pages with a gold.jsonl (repeatable)",
+    )  # fmt: skip
+    train.add_argument(
+        "--golden", type=Path, default=Path("tests/golden"),
+        help="berita's labelled corpus folder (default: tests/golden; --golden '' leaves it out)",
+    )  # fmt: skip
+    train.add_argument("--output", "-o", type=Path, default=Path("line_model.json"), help="weights file to write")
+    train.add_argument("--seed", type=int, default=0, help="the fit's seed (default: 0)")
+    train.add_argument(
+        "--evaluate", action="store_true",
+        help="also score leave-one-outlet-out: each outlet of --pages cleaned by a model trained without it",
+    )  # fmt: skip
+    train.set_defaults(handler=_train)
 
     bench = commands.add_parser("bench", help="benchmark the transforms against ftfy, and the whole flow")
     bench.add_argument("--docs", type=int, default=2000, help="documents to generate (default: 2000)")

@@ -9,12 +9,13 @@ or, for HTML pages, ``body_texts`` (the body paragraphs' text, compared with spa
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from berita.transforms.article import CleanOptions, clean_document
+from berita.transforms.linemodel import read_model
 from berita.transforms.records import Article
 
 METADATA_FIELDS = ("title", "published_at", "outlet", "dateline_city")
@@ -104,11 +105,14 @@ def score_case(case: dict[str, Any], article: Article | None, score: Score) -> N
     score.metadata_right += all_right
 
 
-def evaluate(gold_path: Path) -> Score:
-    """Clean every case of a golden file and score the result."""
+def evaluate(gold_path: Path, model: Path | None = None) -> Score:
+    """Clean every case of a golden file (with the line model in ``model``, default the shipped one) and score
+    the result."""
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     root = gold_path.resolve().parent / gold.get("root", ".")
     options = CleanOptions(run_id="evaluate", pipeline_version="evaluate", detect_language=False)
+    if model is not None:
+        options = replace(options, line_model=read_model(model.read_text(encoding="utf-8"), name=str(model)))
     score = Score()
     for case in gold["cases"]:
         source = root / case["input"]

@@ -32,6 +32,7 @@ class Settings:
     # The zone `berita serve` reads its cron in. UTC, as Prefect and `serve` always did: a default of
     # Asia/Jakarta would move every existing daily schedule by seven hours.
     schedule_timezone: str = "UTC"
+    line_model: Path | None = None  # a weights file from `berita train`; None: the model berita ships
     strict: bool = False  # a distribution check past its limit fails the run instead of warning
     # The checks' limits; each is also a BERITA_<LIMIT> variable, e.g. BERITA_MAX_FLAGGED_SHARE.
     limits: Thresholds = field(default_factory=Thresholds)

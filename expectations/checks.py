@@ -33,7 +33,9 @@ BOILERPLATE_MARKERS = [
 ]
 REGISTERED_DOMAIN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+$"
 KINDS = ["body", "subheading", "caption"]
-KNOWN_RULE = "^(?:" + "|".join(re.escape(r) for r in sorted(rules.RULES_BY_ID)) + r"|repeated\.[a-z0-9.-]+)$"
+KNOWN_RULE = (
+    "^(?:" + "|".join(re.escape(r) for r in sorted(rules.RULES_BY_ID)) + r"|repeated\.[a-z0-9.-]+|model\.[a-z]+)$"
+)
 STAGES = ["read", "decode", "clean", "parse", "validate"]
 OUTCOMES = ["article", "duplicate", "quarantined"]
 # Derived columns added to a frame before validation (never written to the warehouse).

@@ -8,7 +8,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +38,7 @@ from berita.flows.tasks import (
     write_report,
 )
 from berita.transforms.article import CleanOptions
+from berita.transforms.linemodel import read_model
 from prefect import flow, get_run_logger
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
@@ -197,6 +198,7 @@ def clean_news(
     learn_min_articles: int = 3,
     in_flight: int = 1,
     strict: bool = False,
+    line_model: str | None = None,
 ) -> RunResult:
     """Clean the inputs under ``input_dir`` that earlier runs have not seen (all with ``reprocess``).
 
@@ -206,13 +208,16 @@ def clean_news(
     ``limits`` overrides fields of :class:`~berita.expectations.limits.Thresholds` (plain JSON, so
     that deployments can set it), e.g. ``{"max_flagged_share": 0.5}``. A run past a limit on its
     distribution (shares of flagged or quarantined articles, removals per article) publishes with
-    a warning; ``strict`` makes that fail the run instead.
+    a warning; ``strict`` makes that fail the run instead. ``line_model``: a weights file from
+    `berita train` (default: the line model berita ships).
     """
     thresholds = Thresholds.from_overrides(limits or {})
     logger = get_run_logger()
     started = datetime.now(UTC)
     result = RunResult(new_run_id(), "reprocess" if reprocess else "incremental")
     options = CleanOptions(result.run_id, berita.__version__, detect_language=detect_language)
+    if line_model is not None:
+        options = replace(options, line_model=read_model(Path(line_model).read_text(encoding="utf-8"), line_model))
     staging = str(warehouse.staging_dir(Path(warehouse_dir), result.run_id))
     with warehouse_lock(Path(warehouse_dir), wait_seconds) as stale:
         result.notes = ([stale] if stale else []) + recover_warehouse(warehouse_dir)

@@ -106,6 +106,7 @@ def _apply(staging: Path, run_id: str, part: str, learned: dict[str, set[str]]) 
                         "text": r["text"],
                         "rule": rule,
                         "category": "repeated",
+                        "score": None,
                     }
                 )
             else:

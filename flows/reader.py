@@ -18,12 +18,12 @@ def connect(warehouse: Path) -> Any:
     for table in TABLES:
         if any((warehouse / table).glob("run_id=*/*.parquet")):
             glob = str(warehouse / table / "**" / "*.parquet").replace("'", "''")
-            # `runs` is history: --reprocess and compact never rewrite its parts, so its older rows
-            # keep the columns they were written with. By name, a newer column (runs.warnings) reads
-            # as null there; otherwise DuckDB takes the first file's columns and drops the rest.
-            by_name = ", union_by_name = true" if table == "runs" else ""
+            # Parts keep the columns they were written with (runs is never rewritten; an incremental run
+            # adds parts beside older ones). By name, a newer column (runs.warnings, removed_lines.score)
+            # reads as null in older parts; otherwise DuckDB takes the first file's columns and drops the rest.
             con.execute(
-                f"create view {table} as select * from read_parquet('{glob}', hive_partitioning = true{by_name})"
+                f"create view {table} as select * from "
+                f"read_parquet('{glob}', hive_partitioning = true, union_by_name = true)"
             )
     return con
 
@@ -53,10 +53,11 @@ def render_article(warehouse: Path, article_id: str) -> str:
     ).fetchall():
         mark = {"subheading": "## ", "caption": "~ "}.get(kind, "")
         events.append((line_no, 1, f"{mark}{text}"))
-    for line_no, text, rule in con.execute(
-        "select line_no, text, rule from removed_lines where article_id = ?", [article_id]
+    for line_no, text, rule, score in con.execute(
+        "select line_no, text, rule, score from removed_lines where article_id = ?", [article_id]
     ).fetchall():
-        events.append((line_no, 0, f"- [{rule}] {text}"))
+        why = rule if score is None else f"{rule} {score:.2f}"
+        events.append((line_no, 0, f"- [{why}] {text}"))
     for _, _, text in sorted(events):
         out.append(text)
     links = con.execute(

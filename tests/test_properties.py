@@ -81,8 +81,12 @@ def _assert_every_line_accounted_for(raw: bytes) -> None:
     nonempty = {no for no, line in enumerate(repair_text(decode_bytes(raw).text).lines) if line}
     in_paragraphs = {p.line_no for p in result.paragraphs}  # a glued line may give several paragraphs
     # A fragment rule took the whole line when nothing of the line was kept (a dateline alone).
+    # The rest of a line a fragment rule cut may then leave the body by the line model's judgement.
+    others = {r.line_no for r in result.removed_lines if r.rule not in FRAGMENT_RULES}
     whole_removals = [
-        r.line_no for r in result.removed_lines if r.rule not in FRAGMENT_RULES or r.line_no not in in_paragraphs
+        r.line_no
+        for r in result.removed_lines
+        if r.rule not in FRAGMENT_RULES or (r.line_no not in in_paragraphs and r.line_no not in others)
     ]
     split = {r.line_no for r in result.removed_lines if r.rule in SPLITTING_RULES}
     unsplit = [no for no in whole_removals if no not in split]
@@ -102,13 +106,27 @@ def test_every_seed_line_ends_in_exactly_one_place() -> None:
         _assert_every_line_accounted_for((REPO / case["input"]).read_bytes())
 
 
-def test_cleaning_a_cleaned_body_changes_nothing() -> None:
+RULES_ONLY = CleanOptions(run_id="p", pipeline_version="p", detect_language=False, line_model=None)
+
+
+def test_cleaning_a_cleaned_body_changes_nothing_under_the_rules() -> None:
+    """The rule table and the parser are idempotent. The line model is not, by design: it judges a line by its
+    context, and a body without its page is another page (see the next test)."""
+    for case in golden_cases():
+        first = clean_document((REPO / case["input"]).read_bytes(), "x", RULES_ONLY)
+        assert isinstance(first, Article)
+        second = clean_document(first.body.encode("utf-8"), "x", RULES_ONLY)
+        assert isinstance(second, Article)
+        assert second.body == first.body, case["input"]
+
+
+def test_cleaning_a_cleaned_body_with_the_model_keeps_almost_all_of_it() -> None:
     for case in golden_cases():
         first = clean_document((REPO / case["input"]).read_bytes(), "x", OPTIONS)
         assert isinstance(first, Article)
         second = clean_document(first.body.encode("utf-8"), "x", OPTIONS)
         assert isinstance(second, Article)
-        assert second.body == first.body, case["input"]
+        assert second.word_count >= 0.9 * first.word_count, case["input"]
 
 
 MOJIBAKE_PRONE = st.text(

@@ -22,7 +22,7 @@ def _served(monkeypatch: pytest.MonkeyPatch, *args: str, **env: str) -> dict[str
     monkeypatch.setattr(deploy, "check_server", lambda url: url)
     monkeypatch.setattr(runtime, "configure_prefect", lambda settings: None)
 
-    def serve(input_dir: Path, warehouse_dir: Path, schedule: Any, batch_size: int, name: str) -> None:
+    def serve(input_dir: Path, warehouse_dir: Path, schedule: Any, batch_size: int, name: str, **flow: Any) -> None:
         served.update(input_dir=input_dir, warehouse_dir=warehouse_dir, schedule=schedule, name=name)
 
     monkeypatch.setattr(deploy, "serve", serve)
@@ -70,4 +70,4 @@ def test_the_served_deployment_carries_the_timezone(tmp_path: Path) -> None:
     assert f"{built.flow_name}/{built.name}" == "clean-news/berita"
     assert built.entrypoint == "berita.flows.clean_news.clean_news"
     folders = {"input_dir": str(tmp_path / "in"), "warehouse_dir": str(tmp_path / "wh")}
-    assert built.parameters == {**folders, "batch_size": 50}
+    assert built.parameters == {**folders, "batch_size": 50, "limits": {}, "strict": False}

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from berita.transforms import dedupe, html, parse, shapes
+from berita.transforms.blocks import page_blocks
 from berita.transforms.decode import DecodeError, decode_bytes
+from berita.transforms.judge import HtmlContext, drop_furniture, judge_lines, judge_paragraphs
 from berita.transforms.language import detect_language
+from berita.transforms.linefeatures import fold_for_match
+from berita.transforms.linemodel import LineModels, shipped_model
 from berita.transforms.records import Article, Quarantined, RemovedLine
 from berita.transforms.repair import repair_text
 from berita.transforms.strip import strip_boilerplate
@@ -24,6 +28,8 @@ class CleanOptions:
     pipeline_version: str
     max_input_bytes: int = 16 * 1024 * 1024
     detect_language: bool = True
+    # The learned line classifier (default: the one berita ships); None: the rules and the parser alone decide.
+    line_model: LineModels | None = field(default_factory=shipped_model)
 
 
 def content_hasher() -> hashlib.blake2b:
@@ -64,6 +70,32 @@ def _outlet(url: str | None, parsed: parse.Parsed, removed: list[RemovedLine]) -
     return (parse.registered_domain(url) if url else None) or parsed.outlet or parse.outlet_from_promos(removed)
 
 
+@dataclass(frozen=True)
+class HtmlRead:
+    page: html.PageMetadata
+    headings: frozenset[str]
+    text: str  # the lines the cleaner reads: every visible block, or the extractor's text
+    context: HtmlContext | None  # the blocks' DOM features, when the text is every visible block
+
+
+def read_html(text: str, with_blocks: bool) -> HtmlRead:
+    """An HTML page's metadata, headings and lines: every visible block with its DOM context (for the line
+    model), or the article extractor's text alone (``with_blocks`` False)."""
+    # Repair before extraction: ftfy mis-repairs once markup and no-break spaces are gone.
+    tree = html.parse_page("\n".join(repair_text(text, html_leftovers=False).lines))
+    page = html.page_metadata(tree)  # first: text extraction prunes the tree
+    headings = html.heading_texts(tree)
+    if tree is not None:
+        html.drop_social_embeds(tree)  # someone else's post is not the article's text
+    blocks = page_blocks(tree) if with_blocks and tree is not None else []
+    extract = html.html_to_text(tree)
+    if not blocks:
+        return HtmlRead(page, headings, extract, None)
+    body = fold_for_match(page.article_body) if page.article_body else None
+    context = HtmlContext([b.dom for b in blocks], fold_for_match(extract), body)
+    return HtmlRead(page, headings, "\n".join(b.text for b in blocks), context)
+
+
 def clean_document(
     raw: bytes, source_uri: str, options: CleanOptions, *, kind: str = "text", url: str | None = None
 ) -> Article | Quarantined:
@@ -87,20 +119,28 @@ def clean_document(
     except DecodeError as exc:
         return quarantine("decode", str(exc))
     text, page, headings = decoded.text, html.PageMetadata(), frozenset[str]()
+    context: HtmlContext | None = None
+    model = None if options.line_model is None else options.line_model.text
     if kind == "html" or (text[:1] in _MAY_OPEN_HTML and html.looks_like_html(text)):  # a page saved as text
-        # Repair before extraction: ftfy mis-repairs once markup and no-break spaces are gone.
-        page_html = "\n".join(repair_text(text, html_leftovers=False).lines)
-        tree = html.parse_page(page_html)
-        page = html.page_metadata(tree)  # first: text extraction prunes the tree
-        headings = html.heading_texts(tree)
-        text = html.html_to_text(tree)
+        model = None if options.line_model is None else options.line_model.html
+        read = read_html(text, with_blocks=model is not None)
+        page, headings, text, context = read.page, read.headings, read.text, read.context
         if not text.strip():
             return quarantine("parse", "no article text found in the HTML page (an index or empty page?)")
     repaired = repair_text(text)
+    if context is not None and len(repaired.lines) != len(context.dom):  # a repair split a block: judge as text
+        context, model = None, None if options.line_model is None else options.line_model.text
     stripped = strip_boilerplate(repaired.lines, headings)
     if not stripped.kept:
         return quarantine("clean", f"every line was removed as boilerplate ({len(stripped.removed)} lines)")
-    parsed = parse.parse_article(stripped.kept, headings)
+    kept, judged_removed = stripped.kept, list[RemovedLine]()
+    if model is not None:
+        verdicts = judge_lines(model, repaired.lines, stripped.removed, context)
+        kept, judged_removed = drop_furniture(stripped.kept, verdicts)
+    parsed = parse.parse_article(kept, headings)
+    if model is not None:
+        parsed.paragraphs, after_parsing = judge_paragraphs(parsed.paragraphs, verdicts)
+        judged_removed += after_parsing
     body_texts = [p.text for p in parsed.paragraphs if p.kind in BODY_KINDS]
     listing = _looks_like_listing(body_texts or [line.text for line in stripped.kept])
     if listing:
@@ -108,7 +148,7 @@ def clean_document(
     body = "\n\n".join(body_texts)
     if not body:
         return quarantine("parse", "no body text found (only a title, dates, captions or links)")
-    removed = sorted(stripped.removed + parsed.removed, key=lambda r: r.line_no)
+    removed = sorted(stripped.removed + parsed.removed + judged_removed, key=lambda r: r.line_no)
     flags = list(parsed.flags)
     language = detect_language(body) if options.detect_language else None
     if language not in (None, "id"):

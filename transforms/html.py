@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any
 
-from berita.transforms import dates
+from berita.transforms import chardata, dates
 
 # JSON-LD types that describe an article.
 ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting"})
@@ -24,6 +24,7 @@ class PageMetadata:
     published_raw: str | None = None
     authors: list[str] = field(default_factory=list)
     url: str | None = None
+    article_body: str | None = None  # JSON-LD articleBody, where the page has one
 
 
 def _parse_iso(value: str) -> datetime | None:
@@ -123,12 +124,15 @@ def page_metadata(tree: Any | None) -> PageMetadata:
         if isinstance(raw, str) and meta.published_at is None and (parsed := _parse_iso(raw)):
             meta.published_at, meta.published_raw = parsed, raw
         meta.authors = meta.authors or _names(article.get("author"))
+        body = article.get("articleBody")
+        if isinstance(body, str) and body.strip() and meta.article_body is None:
+            meta.article_body = body
     tags: dict[str, str] = {}
     for tag in tree.iter("meta"):
         key, content = tag.get("property") or tag.get("name"), tag.get("content")
         if isinstance(key, str) and isinstance(content, str):
             tags.setdefault(key.lower(), content)
-    meta.title = meta.title or tags.get("og:title") or None
+    meta.title = strip_site_name(meta.title or tags.get("og:title") or _first_h1(tree) or "") or None
     for key in ("article:published_time", "og:article:published_time", "pubdate", "publishdate", "date"):
         raw = tags.get(key)
         if meta.published_at is None and raw and (parsed := _parse_iso(raw)):
@@ -137,6 +141,36 @@ def page_metadata(tree: Any | None) -> PageMetadata:
     if not meta.authors and tags.get("author"):
         meta.authors = _names(tags["author"])
     return meta
+
+
+def _first_h1(tree: Any) -> str | None:
+    for node in tree.iter("h1"):
+        text = " ".join(node.text_content().split())
+        if text:
+            return text
+    return None
+
+
+_SITE = re.compile(rf"(?:\.(?:com|co|id|net|tv)\b|^(?:{chardata.BRAND_ALT})\b)", re.IGNORECASE)
+
+
+def strip_site_name(title: str) -> str:
+    """A page title without the site's name around it ('... - Kompas.com', '... | Republika Online',
+    'KapanLagi.com: ...', '... :: Okezone News').
+
+    >>> strip_site_name("Harga Cabai Naik - Kompas.com"), strip_site_name("KapanLagi.com: Artis Menikah")
+    ('Harga Cabai Naik', 'Artis Menikah')
+    >>> strip_site_name("Rusia Mendukung Rencana Dialog AS - Korea Utara")
+    'Rusia Mendukung Rencana Dialog AS - Korea Utara'
+    """
+    title = " ".join(title.split())
+    lead = re.match(r"^([^:\s]{2,30}\.(?:com|co\.id|id)):\s+(.+)$", title, re.IGNORECASE)
+    if lead:
+        title = lead.group(2)
+    parts = re.split(r"\s+(?:[|\u2013\u2014-]|::)\s+", title)
+    while len(parts) > 1 and _SITE.search(parts[-1]) and len(parts[-1]) <= 40:
+        parts.pop()
+    return title[: title.rfind(parts[-1]) + len(parts[-1])] if len(parts) > 1 else parts[0]
 
 
 def heading_texts(tree: Any | None) -> frozenset[str]:
@@ -165,7 +199,7 @@ def html_to_text(tree: Any | None) -> str:
 
     if tree is None:
         return ""
-    _drop_social_embeds(tree)
+    drop_social_embeds(tree)
     text = trafilatura.extract(
         tree, output_format="txt", include_comments=False, include_tables=False, favor_recall=True, deduplicate=False
     )
@@ -186,12 +220,12 @@ def _embeds() -> Any:
     return etree.XPath(_EMBED_XPATH)
 
 
-def _drop_social_embeds(tree: Any) -> None:
+def drop_social_embeds(tree: Any) -> None:
     """Remove embedded social-media posts from the tree, keeping the text that follows them.
 
     >>> tree = parse_page('<html><body><p>Isi berita.</p><blockquote class="twitter-tweet"><p>Cuitan'
     ...     '</p></blockquote>ekor<p>Lagi.</p></body></html>')
-    >>> _drop_social_embeds(tree); tree.xpath("string(//body)")
+    >>> drop_social_embeds(tree); tree.xpath("string(//body)")
     'Isi berita.ekorLagi.'
     """
     for node in _embeds()(tree):

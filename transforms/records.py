@@ -90,6 +90,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("text", pa.string(), False, "The removed line (or fragment of a line), after repair."),
         Column("rule", pa.string(), False, "Id of the rule that removed it, e.g. related.baca_juga."),
         Column("category", pa.string(), False, "Rule category, e.g. ad, promo, related, metadata."),
+        Column(
+            "score", pa.float32(), True, "For model.* rules: the line model's probability that the line is not body."
+        ),
         _RUN_ID,
     ),
     "quarantine": (
@@ -221,6 +224,7 @@ class RemovedLine:
     text: str
     rule: str
     category: str
+    score: float | None = None  # the line model's confidence, for model.* rules
 
 
 @dataclass(frozen=True)

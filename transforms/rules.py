@@ -29,6 +29,8 @@ CATEGORIES = (
     "byline",  # editor codes and similar credits that are not metadata we keep
     "metadata",  # lines lifted into article columns (title, date, dateline, section, authors...)
     "repeated",  # lines an outlet repeats across many articles (learned, rule id repeated.<outlet>)
+    "caption",  # photo captions and credits the line model found among body lines (rule model.caption)
+    "header",  # the page's title, deck or byline repeated among body lines (rule model.header)
 )
 
 

@@ -57,7 +57,14 @@ def to_tables(articles: Iterable[Article], quarantined: Iterable[Quarantined]) -
         for link in a.related_links
     ]
     removed = [
-        {"article_id": a.article_id, "line_no": r.line_no, "text": r.text, "rule": r.rule, "category": r.category}
+        {
+            "article_id": a.article_id,
+            "line_no": r.line_no,
+            "text": r.text,
+            "rule": r.rule,
+            "category": r.category,
+            "score": r.score,
+        }
         for a in articles
         for r in a.removed_lines
     ]

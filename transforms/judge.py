@@ -1,0 +1,126 @@
+"""Let the learned line model judge the lines the rules kept (pure).
+
+The rule table removes what it knows, with high precision. Every line it kept is then scored by the line model
+from its shape and context. Before the parser reads the page, lines the model takes for related lists or page
+furniture leave with the rule ``model.<kind>`` and their score; after it, a body or subheading paragraph the model
+rejects becomes a caption, or leaves as ``model.header`` (the title, deck or byline repeated).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from berita.transforms import shapes
+from berita.transforms.linefeatures import has_credit_word, html_page_features, page_features, stacked_features
+from berita.transforms.linemodel import REASONS, LineModel
+from berita.transforms.records import Paragraph, RemovedLine
+from berita.transforms.strip import Line
+
+_JUDGED = frozenset({"body", "subheading"})
+_BEFORE_PARSING = frozenset({"related", "boilerplate"})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The model's word on one line: P(body), and what it is when it is not body."""
+
+    body: float
+    kind: str | None  # None when the line is body
+    caption_like: bool = False  # the reason model's first choice was caption (with or without a credit)
+
+
+@dataclass(frozen=True)
+class HtmlContext:
+    """What an HTML page adds to its blocks' features: the DOM rows (one per input line), an extractor's text
+    and the JSON-LD articleBody, both folded (:func:`linefeatures.fold_for_match`)."""
+
+    dom: Sequence[Sequence[float]]
+    extract: str
+    article_body: str | None
+
+
+def line_rows(
+    lines: Sequence[str], rule_removed: Sequence[RemovedLine], page: HtmlContext | None = None
+) -> tuple[list[int], list[list[float]]]:
+    """The numbers of the non-empty lines and their first-pass feature rows."""
+    numbers = [i for i, t in enumerate(lines) if t]
+    junk = {r.line_no for r in rule_removed if r.category != "metadata"}
+    meta = {r.line_no for r in rule_removed if r.category == "metadata"}
+    texts = [lines[i] for i in numbers]
+    rows = page_features(texts, [i in junk for i in numbers], [i in meta for i in numbers])
+    if page is not None:
+        rows = html_page_features(rows, [page.dom[i] for i in numbers], texts, page.extract, page.article_body)
+    return numbers, rows
+
+
+def judge_lines(
+    model: LineModel, lines: Sequence[str], rule_removed: Sequence[RemovedLine], page: HtmlContext | None = None
+) -> dict[int, Verdict]:
+    """A verdict for every non-empty line of ``lines`` (a page's repaired lines, numbered as in the input);
+    ``rule_removed``: what the rule table took out (its kinds are features of each line and of its neighbours);
+    ``page``: for HTML blocks, what the page adds."""
+    numbers, rows = line_rows(lines, rule_removed, page)
+    first = [model.first_pass(row) for row in rows]
+    out = {}
+    for no, row, stacked in zip(numbers, rows, stacked_features(rows, first), strict=True):
+        p = model.body_probability(stacked)
+        if p >= model.threshold:
+            out[no] = Verdict(p, None)
+        else:
+            kind = model.reason(row, _may_be_caption(lines[no]))
+            out[no] = Verdict(p, kind, kind == "caption" or model.reason(row) == "caption")
+    return out
+
+
+def _may_be_caption(text: str) -> bool:
+    """A caption the model may move out of the body names its picture: a credit in brackets, a credit word
+    (foto, ilustrasi, dok, a wire's photo desk) or a slash-separated credit. Without one, a rejected line that
+    looks like a caption is a related headline or furniture, and leaves the body instead of joining captions."""
+    return shapes.caption_credit(text) or has_credit_word(text)
+
+
+def _removal(no: int, text: str, verdict: Verdict) -> RemovedLine:
+    rule, category = REASONS[verdict.kind or "boilerplate"]
+    return RemovedLine(no, text, rule, category, round(1.0 - verdict.body, 4))
+
+
+# The lines just above the first body line are where a page puts its title, deck, date and byline: a line there
+# that the model takes for a related headline stays for the parser (which lifts it into a column, or leaves it to
+# be judged again as a paragraph).
+HEADER_WINDOW = 6
+
+
+def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[list[Line], list[RemovedLine]]:
+    """Before parsing: take out the lines the model judged related lists or page furniture, except those in
+    the header window above the first body line."""
+    first_body = next((i for i, line in enumerate(kept) if (v := verdicts.get(line.no)) and v.kind is None), 0)
+    header = range(max(0, first_body - HEADER_WINDOW), first_body)
+    out, removed = [], []
+    for i, line in enumerate(kept):
+        verdict = verdicts.get(line.no)
+        # In the header window a headline taken for a related link may be the title; furniture still goes. A
+        # line the model took for a caption stays for the parser, which knows captions by what repeats them.
+        protected = verdict is not None and (verdict.caption_like or (i in header and verdict.kind == "related"))
+        if verdict is not None and verdict.kind in _BEFORE_PARSING and not protected:
+            removed.append(_removal(line.no, line.text, verdict))
+        else:
+            out.append(line)
+    return out, removed
+
+
+def judge_paragraphs(
+    paragraphs: Sequence[Paragraph], verdicts: dict[int, Verdict]
+) -> tuple[list[Paragraph], list[RemovedLine]]:
+    """After parsing: a rejected body or subheading paragraph becomes a caption or leaves the body."""
+    kept: list[Paragraph] = []
+    removed: list[RemovedLine] = []
+    for p in paragraphs:
+        verdict = verdicts.get(p.line_no)
+        if p.kind not in _JUDGED or verdict is None or verdict.kind is None:
+            kept.append(p)
+        elif verdict.kind == "caption":
+            kept.append(replace(p, kind="caption"))
+        else:
+            removed.append(_removal(p.line_no, p.text, verdict))
+    return [replace(p, seq=i) for i, p in enumerate(kept)], removed
