@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: lock run test test-fast lint typecheck format readme evaluate measure clean
+.PHONY: lock model run test test-fast lint typecheck format readme evaluate measure clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,6 @@ lock:                         ## re-solve constraints.txt for Python 3.11 to 3.1
 	$(PYTHON) -m venv .venv-lock && .venv-lock/bin/pip install --quiet -c constraints.txt "uv==0.13.9"
 	.venv-lock/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
 	  --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o constraints.txt
+
+model:                        ## retrain the shipped line model from ../shared/realpages and the corpus
+	$(BIN)/berita train --pages ../shared/realpages --output berita/line_model.json --evaluate
