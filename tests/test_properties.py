@@ -89,6 +89,9 @@ def _assert_every_line_accounted_for(raw: bytes) -> None:
         if r.rule not in FRAGMENT_RULES or (r.line_no not in in_paragraphs and r.line_no not in others)
     ]
     split = {r.line_no for r in result.removed_lines if r.rule in SPLITTING_RULES}
+    # A glued line becomes several paragraphs, and the line model may take out more than one of them.
+    model_parts = [r.line_no for r in result.removed_lines if r.rule.startswith("model.")]
+    split |= {no for no in model_parts if model_parts.count(no) > 1}
     unsplit = [no for no in whole_removals if no not in split]
     assert len(unsplit) == len(set(unsplit)), "a line is removed at most once, unless it was cut in parts"
     assert not in_paragraphs & set(unsplit), "a line is kept or removed, not both, unless it was cut in parts"
@@ -143,3 +146,11 @@ MOJIBAKE_PRONE = st.text(
 def test_repair_is_idempotent_on_mojibake_prone_text(text: str) -> None:
     once = repair_text(text).lines
     assert repair_text("\n".join(once)).lines == once
+
+
+def test_repair_is_idempotent_when_undoing_would_give_a_control_character() -> None:
+    """Found by Hypothesis: 'ÂŒ' undone as cp1252-read UTF-8 is U+008C, which the document path took and
+    the line path did not, so a line break after it changed the result on a second pass."""
+    for text in ("Â\x1fŒ\r", "ÂŒ\r", "ÂŒ"):
+        once = repair_text(text).lines
+        assert repair_text("\n".join(once)).lines == once, text

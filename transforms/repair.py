@@ -259,5 +259,9 @@ def _undo_double_encoding(text: str) -> str | None:
     except UnicodeError:
         return None
     # ftfy's own test for mojibake must agree, or a short text ftfy leaves alone ("Ä€") would
-    # be changed by a second run: repairing must stay idempotent.
-    return undone if undone != text and is_bad(text) else None
+    # be changed by a second run: repairing must stay idempotent. Text whose undoing holds control
+    # characters ("ÂŒ" is U+008C) was not UTF-8 in the first place; the per-line path decides it
+    # the same way whether or not a line break follows.
+    if undone == text or chardata.CONTROL_CHARS.search(undone) or not is_bad(text):
+        return None
+    return undone
