@@ -103,6 +103,24 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def local_cluster(**kwargs: Any) -> Any:
+    """A local Dask cluster whose processes ignore Ctrl-C: they share berita's process group, so the terminal's
+    SIGINT reached them too and each printed a KeyboardInterrupt traceback while berita stopped the run in
+    order (and stopped them). A signal ignored at spawn stays ignored in the new interpreter and its children."""
+    import signal
+    import threading
+
+    from distributed import LocalCluster
+
+    if threading.current_thread() is not threading.main_thread():
+        return LocalCluster(**kwargs)
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        return LocalCluster(**kwargs)
+    finally:
+        signal.signal(signal.SIGINT, before)
+
+
 def _with_task_runner(flow: Any, args: argparse.Namespace) -> tuple[Any, int]:
     """The flow on a Dask cluster when --workers N (N > 1) or --dask-address asks for one, with how
     many batches to keep in flight (two per worker, so that none waits while the flow validates)."""
@@ -115,12 +133,13 @@ def _with_task_runner(flow: Any, args: argparse.Namespace) -> tuple[Any, int]:
 
     if not args.verbose:
         logging.getLogger("distributed").setLevel(logging.ERROR)
+        os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # the worker processes read it at start
     if address is not None:
         runner = DaskTaskRunner(address=address)
     else:
         # Worker processes, one thread each: the transforms are pure Python and hold the GIL.
         cluster = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
-        runner = DaskTaskRunner(cluster_kwargs=cluster)
+        runner = DaskTaskRunner(cluster_class=local_cluster, cluster_kwargs=cluster)
     return flow.with_options(task_runner=runner), 2 * max(workers, 1)
 
 
