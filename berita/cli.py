@@ -46,14 +46,19 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _check_model(path: Path | None) -> None:
     """A weights file given with --model is read before any work starts: a bad one is one line."""
-    if path is None:
-        return
-    from berita.transforms.linemodel import ModelError, read_model
+    from berita.transforms.linemodel import RULES_ONLY, ModelError, read_model
 
+    if path is None or str(path) == RULES_ONLY:
+        return
     try:
         read_model(path.read_text(encoding="utf-8"), name=str(path))
     except (OSError, UnicodeDecodeError, ModelError) as exc:
         raise UserError(f"--model {path}: {exc} (train one with `berita train`)") from exc
+
+
+def _model_parameter(path: Path | None) -> str | None:
+    """The flow's ``line_model`` parameter: an absolute path, "rules", or None (the shipped model)."""
+    return None if path is None else str(path) if str(path) == "rules" else str(path.resolve())
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -89,7 +94,7 @@ def _run(args: argparse.Namespace) -> int:
                     batch_size=settings.batch_size, detect_language=settings.detect_language,
                     reprocess=args.reprocess, wait_seconds=args.wait, in_flight=in_flight,
                     limits=settings.limits.overrides(), strict=settings.strict,
-                    line_model=None if settings.line_model is None else str(settings.line_model.resolve()),
+                    line_model=_model_parameter(settings.line_model),
                 )  # fmt: skip
         except WarehouseLocked as exc:
             raise WarehouseBusy(str(exc)) from exc
@@ -515,7 +520,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_limit_flags(run)
     run.add_argument(
         "--model", type=Path, default=None, metavar="PATH",
-        help="line model weights from `berita train` (default: $BERITA_LINE_MODEL, else the model berita ships)",
+        help="line model weights from `berita train`, or 'rules' for the rule table alone "
+        "(default: $BERITA_LINE_MODEL, else the model berita ships)",
     )  # fmt: skip
     run.set_defaults(handler=_run)
     evaluate = commands.add_parser("evaluate", help="score body precision/recall and metadata on a golden file")

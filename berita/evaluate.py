@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from berita.transforms.article import CleanOptions, clean_document
-from berita.transforms.linemodel import read_model
+from berita.transforms.linemodel import RULES_ONLY, read_model
 from berita.transforms.records import Article
 
 METADATA_FIELDS = ("title", "published_at", "outlet", "dateline_city")
@@ -111,7 +111,9 @@ def evaluate(gold_path: Path, model: Path | None = None) -> Score:
     gold = json.loads(gold_path.read_text(encoding="utf-8"))
     root = gold_path.resolve().parent / gold.get("root", ".")
     options = CleanOptions(run_id="evaluate", pipeline_version="evaluate", detect_language=False)
-    if model is not None:
+    if model is not None and str(model) == RULES_ONLY:
+        options = replace(options, line_model=None)
+    elif model is not None:
         options = replace(options, line_model=read_model(model.read_text(encoding="utf-8"), name=str(model)))
     score = Score()
     for case in gold["cases"]:

@@ -38,7 +38,7 @@ from berita.flows.tasks import (
     write_report,
 )
 from berita.transforms.article import CleanOptions
-from berita.transforms.linemodel import read_model
+from berita.transforms.linemodel import RULES_ONLY, read_model
 from prefect import flow, get_run_logger
 from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
@@ -209,14 +209,16 @@ def clean_news(
     that deployments can set it), e.g. ``{"max_flagged_share": 0.5}``. A run past a limit on its
     distribution (shares of flagged or quarantined articles, removals per article) publishes with
     a warning; ``strict`` makes that fail the run instead. ``line_model``: a weights file from
-    `berita train` (default: the line model berita ships).
+    `berita train` (default: the line model berita ships), or "rules" for the rule table alone.
     """
     thresholds = Thresholds.from_overrides(limits or {})
     logger = get_run_logger()
     started = datetime.now(UTC)
     result = RunResult(new_run_id(), "reprocess" if reprocess else "incremental")
     options = CleanOptions(result.run_id, berita.__version__, detect_language=detect_language)
-    if line_model is not None:
+    if line_model == RULES_ONLY:
+        options = replace(options, line_model=None)
+    elif line_model is not None:
         options = replace(options, line_model=read_model(Path(line_model).read_text(encoding="utf-8"), line_model))
     staging = str(warehouse.staging_dir(Path(warehouse_dir), result.run_id))
     with warehouse_lock(Path(warehouse_dir), wait_seconds) as stale:

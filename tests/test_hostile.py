@@ -51,7 +51,7 @@ def _hostile_inputs(folder: Path) -> dict[str, str]:
         "broken.html": (b"<html><body><p>Judul <b>tebal<p>kalimat tanpa penutup <div><span>lagi", "quarantined"),
         "spaces & $(rm -rf) `x` ; 'q'.txt": (seed, "duplicate"),
         "unicode \u00e9\u00e8 \u4e2d\u6587 \U0001f600.txt": (
-            SEEDS[2].read_bytes() + b"\nSalinan dengan nama unicode.\n",
+            SEEDS[2].read_bytes().replace(b"Rusia", b"Federasi Rusia"),  # another body: an article of its own
             "article",
         ),
         "notes.pdf": (b"%PDF-1.4 ...", "quarantined"),

@@ -1,4 +1,7 @@
-"""Learning boilerplate from the corpus: lines an outlet repeats go; syndicated body text stays."""
+"""Learning boilerplate from the corpus: lines an outlet repeats go; syndicated body text stays.
+
+The runs here use the rule table alone (``line_model="rules"``): the line model also takes out this footer and
+widget by their shape, which would hide whether learning did."""
 
 from __future__ import annotations
 
@@ -41,7 +44,7 @@ def test_repeated_lines_are_learned_per_outlet(prefect_harness: None, tmp_path: 
     inputs.mkdir()
     for i in range(6):
         (inputs / f"a{i}.txt").write_text(_article(i, syndicated=i < 3), encoding="utf-8")
-    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse))
+    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), line_model="rules")
 
     articles = _rows(warehouse, "articles")
     assert len(articles) == 6 and {a["outlet"] for a in articles} == {"contoh.com"}
@@ -59,7 +62,7 @@ def test_repeated_lines_are_learned_per_outlet(prefect_harness: None, tmp_path: 
 
     # A later run with one new article: the stored line counts still mark the footer.
     (inputs / "later.txt").write_text(_article(9, syndicated=False), encoding="utf-8")
-    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse))
+    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), line_model="rules")
     later = next(a for a in _rows(warehouse, "articles") if a["source_uri"] == "later.txt")
     assert FOOTER not in later["body"] and WIDGET not in later["body"]
 
@@ -71,5 +74,5 @@ def test_learning_can_be_turned_off(prefect_harness: None, tmp_path: Path) -> No
     inputs.mkdir()
     for i in range(4):
         (inputs / f"a{i}.txt").write_text(_article(i, syndicated=False), encoding="utf-8")
-    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), learn_min_articles=0)
+    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), learn_min_articles=0, line_model="rules")
     assert all(FOOTER in a["body"] for a in _rows(warehouse, "articles"))

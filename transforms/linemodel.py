@@ -132,6 +132,7 @@ def read_model(text: str, name: str = "line_model") -> LineModels:
         raise ModelError(f"not a berita weights file ({type(exc).__name__}: {exc})") from None
 
 
+RULES_ONLY = "rules"  # what --model takes for "no line model: the rule table and the parser alone"
 SHIPPED = "line_model.json"  # in the berita package: trained by `berita train` on the labelled pages
 
 

@@ -64,11 +64,15 @@ def candidates(article_id: str, paragraphs: list[tuple[int, str, str]]) -> list[
     ...       (6, "body", "Ikuti kami di media sosial"), (7, "body", "Kalimat penutup.")]
     >>> [c.seq for c in candidates("a", ps)]
     [0, 1, 5, 6, 7]
+    >>> [c.seq for c in candidates("a", ps[:4] + ps[6:7])]  # a short article: only the slogan
+    [6]
     """
     found = []
     last = len(paragraphs)
+    # In a short article the edges are the middle: a syndicated sentence there is body text.
+    has_middle = last >= EDGE_HEAD + EDGE_TAIL + 2
     for position, (seq, _kind, text) in enumerate(paragraphs):
-        at_edge = position < EDGE_HEAD or position >= last - EDGE_TAIL
+        at_edge = has_middle and (position < EDGE_HEAD or position >= last - EDGE_TAIL)
         allowed = not shapes.is_sentence_like(text) or (at_edge and shapes.word_count(text) <= MAX_EDGE_WORDS)
         if allowed and normalize(text):
             found.append(Candidate(article_id, seq, line_hash(text), text))
