@@ -194,12 +194,13 @@ def heading_texts(tree: Any | None) -> frozenset[str]:
 
 def html_to_text(tree: Any | None) -> str:
     """The article's text as lines (one paragraph a line), or '' when no article is found.
-    Give it the tree from :func:`parse_page` after reading the metadata: trafilatura prunes it."""
+    Give it the tree from :func:`parse_page` after reading the metadata and dropping embedded posts
+    (:func:`drop_social_embeds`, which ``article.read_html`` does once for the blocks and this text alike):
+    trafilatura prunes it."""
     import trafilatura  # imported on first use: text inputs never need it
 
     if tree is None:
         return ""
-    drop_social_embeds(tree)
     text = trafilatura.extract(
         tree, output_format="txt", include_comments=False, include_tables=False, favor_recall=True, deduplicate=False
     )
