@@ -159,6 +159,8 @@ class PageScore:
     captions_found: int = 0
     captions_gold: int = 0
     field_right: dict[str, int] = field(default_factory=lambda: dict.fromkeys(METADATA_FIELDS, 0))
+    ledes_scored: int = 0  # pages labelled with the full vocabulary (a lede label exists for them)
+    ledes_junk: int = 0  # of those, pages whose lede holds text not labelled lede
     misses: list[str] = field(default_factory=list)
 
     @property
@@ -182,6 +184,7 @@ class PageScore:
             "metadata": round(self.metadata, 4),
             "fields": per_field,
             "captions_found": round(self.captions_found / self.captions_gold, 4) if self.captions_gold else None,
+            "lede_clean": round(1 - self.ledes_junk / self.ledes_scored, 4) if self.ledes_scored else None,
         }
 
 
@@ -230,6 +233,13 @@ def score_page(page: LabelledPage, article: Article | None, score: PageScore) ->
     captions = [] if article is None else [fold(p.text) for p in article.paragraphs if p.kind == "caption"]
     score.captions_gold += len(gold_captions)
     score.captions_found += sum(any(c and (c in g or g in c) for c in captions) for g in gold_captions)
+    if "other" not in page.labels:  # the corpus' X label hides which lines are the deck
+        gold_lede = fold(" ".join(t for t, lab in zip(page.lines, page.labels, strict=True) if lab == "lede"))
+        lede = fold(None if article is None else article.lede)
+        score.ledes_scored += 1
+        if lede and lede not in gold_lede:
+            score.ledes_junk += 1
+            score.misses.append(f"{page.name}: lede is {lede[:90]!r}, expected {gold_lede[:60]!r}")
     for name in METADATA_FIELDS:
         want = page.gold.get(name)
         got = None if article is None else getattr(article, name)

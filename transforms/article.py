@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import timedelta, timezone
 
-from berita.transforms import dedupe, html, parse, shapes
+from berita.transforms import dates, dedupe, html, parse, shapes
 from berita.transforms.blocks import page_blocks
 from berita.transforms.decode import DecodeError, decode_bytes
 from berita.transforms.judge import HtmlContext, drop_furniture, judge_lines, judge_paragraphs
@@ -64,10 +65,35 @@ def _looks_like_listing(texts: list[str]) -> str | None:
     return None
 
 
-def _outlet(url: str | None, parsed: parse.Parsed, removed: list[RemovedLine]) -> str | None:
+def _outlet(
+    url: str | None, parsed: parse.Parsed, removed: list[RemovedLine], site_name: str | None = None
+) -> str | None:
     """The URL's registered domain when the URL is known, else what the dateline or a desk
-    signature says, else the one outlet the page's own promo lines name."""
-    return (parse.registered_domain(url) if url else None) or parsed.outlet or parse.outlet_from_promos(removed)
+    signature says, else the site name an HTML page gives itself, else the one outlet the page's
+    own promo lines name."""
+    return (
+        (parse.registered_domain(url) if url else None)
+        or parsed.outlet
+        or (parse.site_outlet(site_name) if site_name else None)
+        or parse.outlet_from_promos(removed)
+    )
+
+
+def _published(page: html.PageMetadata, printed: dates.FoundDate | None) -> dates.FoundDate | None:
+    """The page's metadata date, unless it is a bare date and the page prints that day with its time.
+
+    >>> from datetime import UTC, datetime
+    >>> meta = html.PageMetadata(published_at=datetime(2015, 6, 19, tzinfo=UTC), published_raw="2015-06-19")
+    >>> _published(meta, dates.date_line("Jumat, 19 Juni 2015 12:58 WIB")).raw
+    'Jumat, 19 Juni 2015 12:58 WIB'
+    """
+    if page.published_at is None or page.published_raw is None:
+        return printed
+    from_page = dates.FoundDate(page.published_at, page.published_raw, ":" in page.published_raw, 0, 0)
+    if printed is None or from_page.has_time or not printed.has_time:
+        return from_page
+    local = printed.when.astimezone(timezone(timedelta(hours=dates.DEFAULT_OFFSET_HOURS))).date()
+    return printed if local == page.published_at.date() else from_page
 
 
 @dataclass(frozen=True)
@@ -154,16 +180,17 @@ def clean_document(
     if language not in (None, "id"):
         flags.append("not_indonesian")  # kept, with its language, but flagged
     title = page.title or parsed.title
+    published = _published(page, parsed.published)
     if title and "title_missing" in flags:
         flags.remove("title_missing")
     return Article(
         article_id=article_id(raw),
         source_uri=source_uri,
-        outlet=_outlet(url or page.url, parsed, stripped.removed),
+        outlet=_outlet(url or page.url, parsed, stripped.removed, page.site_name),
         title=title,
         lede=parsed.lede,
-        published_at=page.published_at or parse.published_at(parsed),
-        published_raw=page.published_raw or (parsed.published.raw if parsed.published else None),
+        published_at=published.when if published else None,
+        published_raw=published.raw if published else None,
         dateline_city=parsed.dateline_city,
         section=parsed.section,
         authors=page.authors or parsed.authors,

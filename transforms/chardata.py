@@ -78,16 +78,17 @@ _WEEKDAY_ALT = "|".join(sorted((re.escape(w) for w in WEEKDAYS), key=len, revers
 _TZ_ALT = "|".join(sorted((re.escape(t) for t in TIMEZONES), key=len, reverse=True))
 
 _TIME = (
-    r"(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)(?::(?P<second>[0-5]\d))?"
+    r"(?P<hour>[01]?\d|2[0-3])(?::\s?|\.)(?P<minute>[0-5]\d)(?::\s?(?P<second>[0-5]\d))?"  # "21: 15: 59" too
     r"(?:\s?(?P<ampm>[AaPp])\.?[Mm]\b\.?)?"  # "8:10 PM", "8.10 a.m."
 )
 _TZ = rf"(?P<tz>{_TZ_ALT})"
 _SEP = r"[\s,|/\-\u2013\u2014]*"
+_AT = r"(?:(?:pukul|jam|at)\s+)?"  # "18 Jun 2015 at 06:25 WIB", "... pukul 10.00 WIB"
 
 # "Kamis, 31 Mei 2018 20:25 WIB", "Sat, 16 Mar 2019 10:28:47 GMT", "Senin, 21 Februari 2011 – 18:27 WIB"
 DATE_DMY = re.compile(
     rf"(?:(?P<weekday>{_WEEKDAY_ALT})\.?,?\s*)?\b(?P<day>[0-3]?\d)\s+(?P<month>{_MONTH_ALT})\.?\s+(?P<year>(?:19|20)\d\d)\b"
-    rf"(?:{_SEP}(?:pukul\s+)?{_TIME}(?:\s*{_TZ}\b)?)?",
+    rf"(?:{_SEP}{_AT}{_TIME}(?:\s*{_TZ}\b)?)?",
     re.IGNORECASE,
 )
 # "Mar 16, 2019 17:28 Asia/Jakarta", "DECEMBER 9, 2022"
@@ -100,7 +101,7 @@ DATE_MDY = re.compile(
 DATE_NUMERIC = re.compile(
     rf"\b(?:(?P<day>[0-3]?\d)[/.\-](?P<month>[01]?\d)[/.\-](?P<year>(?:19|20)\d\d)"
     rf"|(?P<iyear>(?:19|20)\d\d)-(?P<imonth>[01]\d)-(?P<iday>[0-3]\d))"
-    rf"(?:{_SEP}(?:pukul\s+)?{_TIME}(?:\s*{_TZ}\b)?)?",
+    rf"(?:{_SEP}{_AT}{_TIME}(?:\s*{_TZ}\b)?)?",
     re.IGNORECASE,
 )
 # "Selasa, 16 Januari 2024" or "Kamis (25/4/2019)": a date anchored to a weekday, used in body text

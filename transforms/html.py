@@ -23,8 +23,9 @@ class PageMetadata:
     published_at: datetime | None = None
     published_raw: str | None = None
     authors: list[str] = field(default_factory=list)
-    url: str | None = None
+    url: str | None = None  # og:url, else the canonical link
     article_body: str | None = None  # JSON-LD articleBody, where the page has one
+    site_name: str | None = None  # og:site_name (or JSON-LD publisher's name): "Kompas.com", "detikNews"
 
 
 def _parse_iso(value: str) -> datetime | None:
@@ -124,6 +125,9 @@ def page_metadata(tree: Any | None) -> PageMetadata:
         if isinstance(raw, str) and meta.published_at is None and (parsed := _parse_iso(raw)):
             meta.published_at, meta.published_raw = parsed, raw
         meta.authors = meta.authors or _names(article.get("author"))
+        publisher = article.get("publisher")
+        if isinstance(publisher, dict) and isinstance(publisher.get("name"), str) and meta.site_name is None:
+            meta.site_name = publisher["name"]
         body = article.get("articleBody")
         if isinstance(body, str) and body.strip() and meta.article_body is None:
             meta.article_body = body
@@ -132,15 +136,41 @@ def page_metadata(tree: Any | None) -> PageMetadata:
         key, content = tag.get("property") or tag.get("name"), tag.get("content")
         if isinstance(key, str) and isinstance(content, str):
             tags.setdefault(key.lower(), content)
-    meta.title = strip_site_name(meta.title or tags.get("og:title") or _first_h1(tree) or "") or None
+    h1 = _first_h1(tree)
+    meta.title = strip_site_name(_visible_title(meta.title or tags.get("og:title"), h1) or h1 or "") or None
     for key in ("article:published_time", "og:article:published_time", "pubdate", "publishdate", "date"):
         raw = tags.get(key)
         if meta.published_at is None and raw and (parsed := _parse_iso(raw)):
             meta.published_at, meta.published_raw = parsed, raw
-    meta.url = tags.get("og:url") or None
+    meta.url = tags.get("og:url") or _canonical(tree) or None
+    meta.site_name = tags.get("og:site_name") or meta.site_name
     if not meta.authors and tags.get("author"):
         meta.authors = _names(tags["author"])
     return meta
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _visible_title(meta_title: str | None, h1: str | None) -> str | None:
+    """The headline as the page shows it: metadata often drops the h1's punctuation ("IHSG Hari Ini Sempat ..."
+    for "IHSG Hari Ini: Sempat ..."); the h1 wins when its letters are the metadata title's.
+
+    >>> _visible_title("Raja Ampat Apa Iya Dicabut", "Raja Ampat: Apa Iya Dicabut?"), _visible_title("A B", "Menu")
+    ('Raja Ampat: Apa Iya Dicabut?', 'A B')
+    """
+    if meta_title and h1 and _letters(h1) == _letters(strip_site_name(meta_title)):
+        return h1
+    return meta_title
+
+
+def _canonical(tree: Any) -> str | None:
+    for link in tree.iter("link"):
+        rel, href = link.get("rel"), link.get("href")
+        if isinstance(rel, str) and rel.lower() == "canonical" and isinstance(href, str) and href.startswith("http"):
+            return href.strip()
+    return None
 
 
 def _first_h1(tree: Any) -> str | None:

@@ -119,6 +119,17 @@ def outlet_signature(text: str) -> str | None:
     return None
 
 
+def site_outlet(name: str) -> str | None:
+    """The outlet an HTML page's site name (og:site_name, the JSON-LD publisher) stands for: a domain, a
+    brand and desk, or a brand and a word ("Republika Online").
+
+    >>> site_outlet("Kompas.com"), site_outlet("detikNews"), site_outlet("Republika Online"), site_outlet("Berita")
+    ('kompas.com', 'detik.com', 'republika.co.id', None)
+    """
+    first = name.split()[0].lower() if name.split() else ""
+    return outlet_signature(name) or chardata.OUTLET_BRANDS.get(first)
+
+
 # An outlet's promo names the outlet, but also the platforms it promotes itself on.
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _PROMO_OUTLET = re.compile(rf"\b{chardata.OUTLET_TOKEN}\b")
@@ -283,10 +294,55 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
         elif out.title is not None and _bare_byline(text, found_dates, i):
             out.authors.append(text)
             out.lift(line, "meta.byline")
-        else:
+        elif _header_caption(text):
+            captions.add(text)
+            out.add(line, "caption")
+        elif _is_deck(text, out.title):
             lede.append(text)
             out.lift(line, "meta.lede")
+        else:
+            out.lift(line, "meta.header")
     out.lede = " ".join(lede) or None
+
+
+# A photo's credit in the header: "Foto: ...", "... Foto: Getty Images", a copyright sign, "Kompas.com / Name ..."
+# (the outlet and the photographer first), or a capitalised name glued in brackets at the end ("...(Auriga)").
+_HEADER_CREDIT = re.compile(
+    r"(?i:\b(?:foto|photo|ilustrasi|dok|sumber foto)\s*:)|\u00a9|^\S+\.(?:com|co\.id|id)\s*/\s*[A-Z]"
+    r"|[^\s(]\([A-Z][^()\d]*\)\s*$"
+)
+
+
+def _header_caption(text: str) -> bool:
+    """A caption among the header's lines, by its credit.
+
+    >>> _header_caption("Sam Bankman Fried. Foto: Getty Images"), _header_caption("Wisman di Bali (Ichalchem)")
+    (True, False)
+    >>> _header_caption("Kondisi Tambang di Raja Ampat(Auriga Nusantara)"), _header_caption("Sidang ditunda (4/4)")
+    (True, False)
+    """
+    return shapes.caption_credit(text) or _HEADER_CREDIT.search(text) is not None
+
+
+DECK_MIN_WORDS = 8
+
+
+def _is_deck(text: str, title: str | None) -> bool:
+    """The deck (lede) under a title reads as running text: a sentence, or a long line mostly of lower-case words.
+    Labels, names, widgets and headlines in title case are not a deck.
+
+    >>> _is_deck("Hasil tes kebohongan tersangka akan dijadikan bukti tambahan oleh penyidik.", None)
+    True
+    >>> _is_deck("Dari Petani hingga Pendidik Bangsa, Begini Pesan Kuat di Wisuda IGI", None)
+    False
+    >>> _is_deck("Comment (0)", None)
+    False
+    """
+    words = text.split()
+    if len(words) < DECK_MIN_WORDS or text == title or text.endswith(":") or "|" in text:
+        return False
+    lower = sum(w[0].islower() for w in words) / len(words)
+    return (shapes.ends_sentence(text) and lower >= 0.25) or lower >= 0.5
 
 
 def _is_section(text: str, nxt: str, section: str | None, nxt_is_date: bool) -> bool:

@@ -529,6 +529,14 @@ RULES: tuple[Rule, ...] = (
     # --- Applied by the parser, which lifts these lines into article columns. ---
     Rule("meta.title", "metadata", "The headline, kept in articles.title.", "", ""),
     Rule("meta.lede", "metadata", "The deck under the headline, kept in articles.lede.", "", ""),
+    Rule(
+        "meta.header",
+        "header",
+        "A line above the first paragraph that is no title, date, byline, section, caption or deck (a label, a "
+        "widget, a headline of another article): out of the body and of every column.",
+        "",
+        "",
+    ),
     Rule("meta.published", "metadata", "The publication date line, kept in published_at/published_raw.", "", ""),
     Rule("meta.modified", "metadata", "A 'last modified' date line (used only when no publication date).", "", ""),
     Rule("meta.section", "metadata", "The section or rubric name above the headline.", "", ""),
