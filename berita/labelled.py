@@ -46,6 +46,42 @@ class LabelledPage:
         raw = "\n".join(self.lines).encode("utf-8")
         return LabelledPage(f"{self.name}:text", self.outlet, "text", raw, self.lines, self.labels, self.gold, self.url)
 
+    def article_view(self) -> LabelledPage:
+        """An HTML page as a scraper that saves the article's region would: from a little above the title to a
+        few lines past the last body line (the region's furniture, related list and footer start come along)."""
+        if self.kind == "text":
+            return self
+        body = [i for i, lab in enumerate(self.labels) if lab in BODY_LABELS]
+        if not body:
+            return self.text_view()
+        titles = [i for i, lab in enumerate(self.labels[: body[0]]) if lab == "title"]
+        start = _back(self.lines, titles[-1] if titles else body[0], ARTICLE_VIEW_BEFORE)
+        end = _forward(self.lines, body[-1], ARTICLE_VIEW_AFTER)
+        lines, labels = self.lines[start:end], self.labels[start:end]
+        raw = "\n".join(lines).encode("utf-8")
+        return LabelledPage(f"{self.name}:article", self.outlet, "text", raw, lines, labels, self.gold, self.url)
+
+
+# The article view's margins, in non-empty lines: a region holds its breadcrumb above the title and the first
+# related or share lines after the text.
+ARTICLE_VIEW_BEFORE = 3
+ARTICLE_VIEW_AFTER = 10
+
+
+def _back(lines: tuple[str, ...], index: int, count: int) -> int:
+    while index > 0 and count > 0:
+        index -= 1
+        count -= bool(lines[index].strip())
+    return index
+
+
+def _forward(lines: tuple[str, ...], index: int, count: int) -> int:
+    index += 1
+    while index < len(lines) and count > 0:
+        count -= bool(lines[index].strip())
+        index += 1
+    return index
+
 
 def read_realpages(folder: Path) -> list[LabelledPage]:
     """The pages of a gold.jsonl folder (raises FileNotFoundError when it is absent)."""

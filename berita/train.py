@@ -257,6 +257,8 @@ def leave_one_outlet_out(
 def page_set(page: LabelledPage) -> str:
     if page.name.endswith(":text"):
         return "real HTML pages read as text"
+    if page.name.endswith(":article"):
+        return "real HTML pages' article region as text"
     if page.name.startswith("corpus/"):
         return "berita corpus (HTML)"
     if page.name.startswith("seeds/"):
@@ -267,13 +269,14 @@ def page_set(page: LabelledPage) -> str:
 
 
 def read_training_pages(realpages: Path | None, golden: Path | None) -> list[LabelledPage]:
-    """Real pages (each HTML page also read as text) and berita's own labelled corpus (text and HTML)."""
+    """Real pages (each HTML page also read as text twice: the whole page, and its article region as a scraper
+    saves it) and berita's own labelled corpus (text and HTML)."""
     from berita.labelled import read_corpus_html, read_corpus_sources, read_golden_lines, read_realpages
 
     pages: list[LabelledPage] = []
     if realpages is not None:
         real = read_realpages(realpages)
-        pages += real + [p.text_view() for p in real if p.kind == "html"]
+        pages += real + [view for p in real if p.kind == "html" for view in (p.text_view(), p.article_view())]
     if golden is not None:
         pages += read_corpus_sources(golden / "corpus_src") + read_corpus_html(golden)
         pages += read_golden_lines(golden / "seeds.json")

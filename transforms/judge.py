@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from berita.transforms import shapes
 from berita.transforms.linefeatures import has_credit_word, html_page_features, page_features, stacked_features
 from berita.transforms.linemodel import REASONS, LineModel
+from berita.transforms.parse import holds_metadata
 from berita.transforms.records import Paragraph, RemovedLine
 from berita.transforms.strip import Line
 
@@ -85,23 +86,23 @@ def _removal(no: int, text: str, verdict: Verdict) -> RemovedLine:
     return RemovedLine(no, text, rule, category, round(1.0 - verdict.body, 4))
 
 
-# The lines just above the first body line are where a page puts its title, deck, date and byline: a line there
-# that the model takes for a related headline stays for the parser (which lifts it into a column, or leaves it to
-# be judged again as a paragraph).
+# The lines just above the first body line are where a page puts its title, deck, date and byline: every line
+# there stays for the parser, which lifts it into a column or leaves it as meta.header (a header line is never
+# body, and never the lede unless it reads as a deck).
 HEADER_WINDOW = 6
 
 
 def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[list[Line], list[RemovedLine]]:
     """Before parsing: take out the lines the model judged related lists or page furniture, except those in
-    the header window above the first body line."""
+    the header window above the first body line, lines the parser lifts into a column wherever they stand (a
+    wire source) and lines the model took for captions."""
     first_body = next((i for i, line in enumerate(kept) if (v := verdicts.get(line.no)) and v.kind is None), 0)
     header = range(max(0, first_body - HEADER_WINDOW), first_body)
     out, removed = [], []
     for i, line in enumerate(kept):
         verdict = verdicts.get(line.no)
-        # In the header window a headline taken for a related link may be the title; furniture still goes. A
-        # line the model took for a caption stays for the parser, which knows captions by what repeats them.
-        protected = verdict is not None and (verdict.caption_like or (i in header and verdict.kind == "related"))
+        # A line the model took for a caption stays for the parser, which knows captions by what repeats them.
+        protected = verdict is not None and (verdict.caption_like or i in header or holds_metadata(line.text))
         if verdict is not None and verdict.kind in _BEFORE_PARSING and not protected:
             removed.append(_removal(line.no, line.text, verdict))
         else:

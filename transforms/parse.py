@@ -274,6 +274,7 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
     """Title, date, section, byline, lede and captions from the lines above the first paragraph."""
     lede: list[str] = []
     found_dates = [dates.date_line(line.text) for line in lines]  # each line dated once
+    title_at = _title_index(lines, found_dates, captions)
     for i, line in enumerate(lines):
         text, found = line.text, found_dates[i]
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
@@ -283,6 +284,12 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
         elif _is_caption(text, captions):
             captions.add(_caption_text(text))
             out.add(line, "caption", _caption_text(text))
+        elif title_at is not None and i < title_at and out.title is None and shapes.is_headline_like(text):
+            if _header_caption(text):
+                captions.add(text)
+                out.add(line, "caption")
+            else:
+                out.lift(line, "meta.header")  # a headline above the article's own: a menu's, a widget's
         elif _take_byline(line, out):
             pass
         elif out.title is None and _is_section(text, nxt, out.section, nxt_is_date):
@@ -303,6 +310,37 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
         else:
             out.lift(line, "meta.header")
     out.lede = " ".join(lede) or None
+
+
+TITLE_MIN_WORDS = 5  # "Afif Farhan - Sepakbola" is a byline, not a headline
+
+
+def _title_index(lines: list[Line], found_dates: list[dates.FoundDate | None], captions: set[str]) -> int | None:
+    """Where the title is when a page has a date line: the last headline of five words or more above it, in
+    title case (a page puts its date and byline under its own title; the headlines above are a menu's, a
+    widget's, a trending list's; a deck in sentence case may stand between). None when there is no date line or
+    no such headline (the first headline-like line is the title).
+
+    >>> lines = [Line(0, "Jembatan Putus, Warga Berenang ke Sekolah"), Line(1, "Harga Cabai Naik Lagi di Pasar"),
+    ...          Line(2, "Pedagang mengeluhkan harga yang naik dua kali lipat"),
+    ...          Line(3, "Fino Yurio Kristo - detikInet"), Line(4, "Senin, 8 Januari 2024 09:30 WIB")]
+    >>> _title_index(lines, [dates.date_line(line.text) for line in lines], set())
+    1
+    """
+    anchor = next((i for i, found in enumerate(found_dates) if found is not None), None)
+    if anchor is None:
+        return None
+    heads = [
+        i
+        for i, line in enumerate(lines[:anchor])
+        if shapes.is_headline_like(line.text)
+        and shapes.word_count(line.text) >= TITLE_MIN_WORDS
+        and not _take_byline(line, Parsed())  # a byline, tried on a scratch record
+        and sum(w[0].islower() for w in line.text.split()) * 2 < shapes.word_count(line.text)  # not a deck
+        and not _is_caption(line.text, captions)
+        and not _header_caption(line.text)
+    ]
+    return heads[-1] if heads else None
 
 
 # A photo's credit in the header: "Foto: ...", "... Foto: Getty Images", a copyright sign, "Kompas.com / Name ..."
@@ -528,6 +566,15 @@ def _named_byline(text: str) -> tuple[str, str | None] | None:
     if match.re is chardata.NAME_COMMA_OUTLET and "." not in token and token.lower() not in chardata.OUTLET_BRANDS:
         return None  # "Budi Santoso, Jakarta": a place, not an outlet
     return match.group("name"), outlet
+
+
+def holds_metadata(text: str) -> bool:
+    """A line the parser lifts into a column wherever it stands: a wire source ("Sumber: Antara").
+
+    >>> holds_metadata("Sumber: Antara"), holds_metadata("Menu")
+    (True, False)
+    """
+    return _wire_source(text) is not None
 
 
 def _wire_source(text: str) -> str | None:
