@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import difflib
 import json
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from berita.labelled import BODY_LABELS, LabelledPage, PageScore, by_outlet, score_page
 from berita.transforms.article import CleanOptions, clean_document, read_html
@@ -43,10 +44,10 @@ _DIGITS = 6
 
 @dataclass(frozen=True)
 class LineRows:
-    """A page's non-empty lines as feature rows, with their labels."""
+    """A page's non-empty lines as feature rows (a matrix), with their labels."""
 
     outlet: str
-    rows: list[list[float]]
+    rows: np.ndarray
     labels: list[str]
 
 
@@ -84,8 +85,7 @@ def outlet_key(outlet: str) -> str:
     return name if "." in name or name == "*" else f"{name}.com"
 
 
-def _fit(rows: Sequence[Sequence[float]], targets: Sequence[Any], weights: Sequence[float], seed: int) -> dict:
-    import numpy as np
+def _fit(rows: Sequence[np.ndarray], targets: Sequence[Any], weights: Sequence[float], seed: int) -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
@@ -106,7 +106,7 @@ def _fit(rows: Sequence[Sequence[float]], targets: Sequence[Any], weights: Seque
 FOLDS = 5  # outlet folds for the first pass' out-of-fold scores, which train the stacked pass
 
 
-def _samples(pages: Sequence[LineRows]) -> tuple[list[list[float]], list[int], list[float]]:
+def _samples(pages: Sequence[LineRows]) -> tuple[list[np.ndarray], list[int], list[float]]:
     rows, body, weights = [], [], []
     for page in pages:
         labelled = [(r, lab) for r, lab in zip(page.rows, page.labels, strict=True) if lab != "unlabelled"]
@@ -118,16 +118,16 @@ def _samples(pages: Sequence[LineRows]) -> tuple[list[list[float]], list[int], l
     return rows, body, [w * scale for w in weights]
 
 
-def _probabilities(fit: dict[str, Any], rows: Sequence[Sequence[float]]) -> list[float]:
+def _probabilities(fit: dict[str, Any], rows: np.ndarray) -> np.ndarray:
     model = Linear.from_fit(fit["mean"], fit["scale"], fit["coef"][0], fit["intercept"][0])
-    return [1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, model.logit(r))))) for r in rows]
+    return 1.0 / (1.0 + np.exp(-np.clip(model.logits(rows), -50.0, 50.0)))
 
 
-def _out_of_fold(pages: Sequence[LineRows], seed: int) -> list[list[float]]:
+def _out_of_fold(pages: Sequence[LineRows], seed: int) -> list[np.ndarray]:
     """First-pass P(body) of every page's lines from a model that did not see the page's outlet."""
     outlets = sorted({p.outlet for p in pages})
     fold_of = {o: i % FOLDS for i, o in enumerate(outlets)}
-    probs: list[list[float]] = [[] for _ in pages]
+    probs: list[np.ndarray] = [np.zeros(0) for _ in pages]
     for fold in range(min(FOLDS, len(outlets))):
         train_pages = [p for p in pages if fold_of[p.outlet] != fold]
         fit = _fit(*_samples(train_pages), seed)

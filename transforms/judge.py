@@ -11,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 from berita.transforms import shapes
-from berita.transforms.linefeatures import has_credit_word, html_page_features, page_features, stacked_features
+from berita.transforms.linefeatures import SHAPE, html_page_features, page_features, stacked_features
 from berita.transforms.linemodel import REASONS, LineModel
 from berita.transforms.parse import holds_metadata
 from berita.transforms.records import Paragraph, RemovedLine
@@ -43,8 +44,8 @@ class HtmlContext:
 
 def line_rows(
     lines: Sequence[str], rule_removed: Sequence[RemovedLine], page: HtmlContext | None = None
-) -> tuple[list[int], list[list[float]]]:
-    """The numbers of the non-empty lines and their first-pass feature rows."""
+) -> tuple[list[int], np.ndarray]:
+    """The numbers of the non-empty lines and their first-pass feature rows (a matrix, a row a line)."""
     numbers = [i for i, t in enumerate(lines) if t]
     junk = {r.line_no for r in rule_removed if r.category != "metadata"}
     meta = {r.line_no for r in rule_removed if r.category == "metadata"}
@@ -55,30 +56,30 @@ def line_rows(
     return numbers, rows
 
 
+_CREDIT = SHAPE.index("credit")
+
+
 def judge_lines(
     model: LineModel, lines: Sequence[str], rule_removed: Sequence[RemovedLine], page: HtmlContext | None = None
 ) -> dict[int, Verdict]:
     """A verdict for every non-empty line of ``lines`` (a page's repaired lines, numbered as in the input);
     ``rule_removed``: what the rule table took out (its kinds are features of each line and of its neighbours);
-    ``page``: for HTML blocks, what the page adds."""
+    ``page``: for HTML blocks, what the page adds. The page's lines are scored together, a matrix product a pass."""
     numbers, rows = line_rows(lines, rule_removed, page)
-    first = [model.first_pass(row) for row in rows]
-    out = {}
-    for no, row, stacked in zip(numbers, rows, stacked_features(rows, first), strict=True):
-        p = model.body_probability(stacked)
-        if p >= model.threshold:
-            out[no] = Verdict(p, None)
-        else:
-            kind = model.reason(row, _may_be_caption(lines[no]))
-            out[no] = Verdict(p, kind, kind == "caption" or model.reason(row) == "caption")
+    if not numbers:
+        return {}
+    body = model.body_probability(stacked_features(rows, model.first_pass(rows)))
+    probs = body.tolist()
+    out = {no: Verdict(p, None) for no, p in zip(numbers, probs, strict=True)}
+    rejected = np.flatnonzero(~(body >= model.threshold))
+    # A caption the model may move out of the body names its picture: a credit in brackets, a credit word (foto,
+    # ilustrasi, dok, a wire's photo desk: the row's ``credit``) or a slash-separated credit. Without one, a
+    # rejected line that looks like a caption is a related headline or furniture, and leaves the body instead.
+    may_be_caption = [rows[i, _CREDIT] == 1.0 or shapes.caption_credit(lines[numbers[i]]) for i in rejected.tolist()]
+    kinds, first_choices = model.reasons_of(rows[rejected], np.array(may_be_caption, dtype=bool))
+    for i, kind, first in zip(rejected.tolist(), kinds, first_choices, strict=True):
+        out[numbers[i]] = Verdict(probs[i], kind, kind == "caption" or first == "caption")
     return out
-
-
-def _may_be_caption(text: str) -> bool:
-    """A caption the model may move out of the body names its picture: a credit in brackets, a credit word
-    (foto, ilustrasi, dok, a wire's photo desk) or a slash-separated credit. Without one, a rejected line that
-    looks like a caption is a related headline or furniture, and leaves the body instead of joining captions."""
-    return shapes.caption_credit(text) or has_credit_word(text)
 
 
 def _removal(no: int, text: str, verdict: Verdict) -> RemovedLine:

@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import functools
 import json
-import math
-import operator
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+import numpy as np
 from berita.transforms.linefeatures import HTML_NAMES, HTML_STACKED_NAMES, NAMES, STACKED_NAMES
 
 MODEL_FORMAT = 2
@@ -46,12 +45,18 @@ class Linear:
         weights = tuple(c / s for c, s in zip(coef, scale, strict=True))
         return cls(weights, intercept - sum(w * m for w, m in zip(weights, mean, strict=True)))
 
-    def logit(self, row: Sequence[float]) -> float:
-        return self.bias + sum(map(operator.mul, self.weights, row))
+    @functools.cached_property
+    def _weights(self) -> np.ndarray:
+        return np.array(self.weights, dtype=float)
+
+    def logits(self, rows: np.ndarray) -> np.ndarray:
+        """The logit of each row of a feature matrix."""
+        return rows @ self._weights + self.bias
 
 
-def _sigmoid(z: float) -> float:
-    return 1.0 / (1.0 + math.exp(-z)) if z > -50 else 0.0
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function; 0 below a logit of -50."""
+    return np.where(z > -50, 1.0 / (1.0 + np.exp(-np.maximum(z, -50.0))), 0.0)
 
 
 @dataclass(frozen=True)
@@ -65,19 +70,29 @@ class LineModel:
     reasons: tuple[Linear, ...]
     name: str = "line_model"
 
-    def first_pass(self, row: Sequence[float]) -> float:
-        return _sigmoid(self.body.logit(row))
+    def first_pass(self, rows: np.ndarray) -> np.ndarray:
+        """P(body) of each row of a page's first-pass feature matrix."""
+        return _sigmoid(self.body.logits(rows))
 
-    def body_probability(self, stacked_row: Sequence[float]) -> float:
-        return _sigmoid(self.stacked.logit(stacked_row))
+    def body_probability(self, stacked_rows: np.ndarray) -> np.ndarray:
+        """P(body) of each row of a page's stacked feature matrix."""
+        return _sigmoid(self.stacked.logits(stacked_rows))
 
-    def reason(self, row: Sequence[float], may_be_caption: bool = True) -> str:
-        """The kind of a rejected line: the reason model's most likely class (of the others, when the line
-        cannot be a caption)."""
-        scores = [m.logit(row) for m in self.reasons]
-        order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
-        best = next((i for i in order if may_be_caption or self.reason_classes[i] != "caption"), order[0])
-        return self.reason_classes[best]
+    @functools.cached_property
+    def _reason_weights(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.array([m.weights for m in self.reasons], dtype=float), np.array([m.bias for m in self.reasons])
+
+    def reasons_of(self, rows: np.ndarray, may_be_caption: np.ndarray) -> tuple[list[str], list[str]]:
+        """The kind of each rejected line (a row of ``rows``): the reason model's most likely class, of the others
+        where ``may_be_caption`` is false; and the most likely class of all. Ties go to the earlier class."""
+        weights, bias = self._reason_weights
+        scores = rows @ weights.T + bias
+        first = scores.argmax(axis=1) if len(rows) else np.zeros(0, dtype=np.int64)
+        if "caption" in self.reason_classes and len(self.reason_classes) > 1:
+            scores[~may_be_caption, self.reason_classes.index("caption")] = -np.inf
+        best = scores.argmax(axis=1) if len(rows) else first
+        classes = self.reason_classes
+        return [classes[i] for i in best.tolist()], [classes[i] for i in first.tolist()]
 
 
 def _linear(spec: dict[str, object], index: int | None = None) -> Linear:
