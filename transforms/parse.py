@@ -330,17 +330,19 @@ def _title_index(lines: list[Line], found_dates: list[dates.FoundDate | None], c
     anchor = next((i for i, found in enumerate(found_dates) if found is not None), None)
     if anchor is None:
         return None
-    heads = [
-        i
-        for i, line in enumerate(lines[:anchor])
-        if shapes.is_headline_like(line.text)
-        and shapes.word_count(line.text) >= TITLE_MIN_WORDS
-        and not _take_byline(line, Parsed())  # a byline, tried on a scratch record
-        and sum(w[0].islower() for w in line.text.split()) * 2 < shapes.word_count(line.text)  # not a deck
-        and not _is_caption(line.text, captions)
-        and not _header_caption(line.text)
-    ]
-    return heads[-1] if heads else None
+    for i in range(anchor - 1, -1, -1):  # the last one is wanted: look from the date line up
+        text = lines[i].text
+        words = shapes.word_count(text)
+        if (
+            words >= TITLE_MIN_WORDS
+            and shapes.is_headline_like(text)
+            and sum(w[0].islower() for w in text.split()) * 2 < words  # title case, not a deck
+            and not _is_caption(text, captions)
+            and not _header_caption(text)
+            and not _take_byline(lines[i], Parsed())  # a byline, tried on a scratch record (the dearest test)
+        ):
+            return i
+    return None
 
 
 # A photo's credit in the header: "Foto: ...", "... Foto: Getty Images", a copyright sign, "Kompas.com / Name ..."
