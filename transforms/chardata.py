@@ -243,7 +243,8 @@ REPORT_BY = re.compile(
 TRAILING_DESK_CODE = re.compile(r"\s*/\s*[A-Z]{2,5}$")
 # Editor codes glued to the last sentence: "...kata dia.(OL-11)", "... (ant/jpnn)"
 GLUED_EDITOR_CODE = re.compile(
-    r"\s*[\[(]\s*(?P<code>[a-z]{1,5}(?:\s*/\s*[a-z]{1,6}){0,3}|[A-Z]{1,4}-\d{1,3})\s*[\])]\.?$"
+    r"\s*[\[(]\s*(?P<code>[a-z]{1,5}(?:\s*/\s*[a-z]{1,6}){0,3}|[A-Z]{1,4}-\d{1,3}"
+    r"|[A-Z][a-z]{1,4}(?:/[A-Z]?[a-z]{1,5}){1,3})\s*[\])]\.?$"  # "(Mvi/Ali)": initials in title case
 )
 
 

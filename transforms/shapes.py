@@ -113,9 +113,11 @@ def caption_credit(text: str) -> bool:
     True
     >>> caption_credit("Sidang dilanjutkan pekan depan (24/5)"), caption_credit("kata dia. (ant/jpnn)")
     (False, False)
+    >>> caption_credit("di 14 provinsi di Tanah Air. (Mvi/Ali)"), caption_credit("Banjir (Reuters/Willy Kurniawan)")
+    (False, True)
     """
     match = chardata.TRAILING_BRACKET.search(text)
-    if match is None:
+    if match is None or chardata.GLUED_EDITOR_CODE.match(text, match.start()):  # "(Mvi/Ali)": editors' initials
         return False
     inner = match.group(1)
     if chardata.CREDIT_WORDS.match(inner):
