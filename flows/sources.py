@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 from berita.transforms.article import article_id, content_hasher
 
@@ -40,10 +41,22 @@ class InputRef:
 
     @property
     def label(self) -> str:
-        """How the input is named until its URL is known."""
+        """How the input is named until its URL is known: its path, printable (a file name that is not UTF-8,
+        which Linux allows, shows its odd bytes as ``\\xff``), and its line or row in a record file."""
+        path = printable_path(self.path)
         if self.record is None:
-            return self.path
-        return f"{self.path}#{'row' if self.path.lower().endswith('.parquet') else 'byte'}={self.record}"
+            return path
+        return f"{path}#{'row' if self.path.lower().endswith('.parquet') else 'byte'}={self.record}"
+
+
+def printable_path(path: str) -> str:
+    """A path as text that every table and terminal takes: bytes that are not UTF-8 (kept by ``os.fsdecode`` as
+    lone surrogates, which cannot be written) become backslash escapes.
+
+    >>> printable_path(os.fsdecode(b"bad\\xff\\xfename.txt")), printable_path("berita/satu.txt")
+    ('bad\\\\xff\\\\xfename.txt', 'berita/satu.txt')
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 @dataclass(frozen=True)
@@ -100,7 +113,7 @@ def iter_inputs(root: Path) -> Iterator[InputRef]:
                 if {"text", "html"} & set(parquet.schema_arrow.names):
                     yield from (InputRef(relative, row) for row in range(parquet.metadata.num_rows))
                     continue
-        except (OSError, ValueError, pq.lib.ArrowException):
+        except (OSError, ValueError, pa.ArrowException):
             pass  # unreadable record file: one input, which read() quarantines with the reason
         yield InputRef(relative)
 
@@ -198,6 +211,8 @@ def _read_one(root: Path, ref: InputRef, max_bytes: int, cache: _ParquetCache) -
             record = json.loads(line)
         except ValueError as exc:
             return refused(f"{where} is not valid JSON ({exc})", article_id(line))
+        except RecursionError:
+            return refused(f"{where} is JSON nested too deeply to read", article_id(line))
         try:
             data, kind, url = _record_fields(record, where)
         except ValueError as exc:
@@ -205,7 +220,7 @@ def _read_one(root: Path, ref: InputRef, max_bytes: int, cache: _ParquetCache) -
     else:
         try:
             row = cache.row(path, ref.record)
-        except (ValueError, pq.lib.ArrowException) as exc:
+        except (ValueError, OSError, pa.ArrowException) as exc:
             return refused(f"cannot read row {ref.record}: {exc}")
         try:
             data, kind, url = _record_fields(row, f"row {ref.record}")

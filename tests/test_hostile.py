@@ -70,13 +70,35 @@ def _hostile_inputs(folder: Path) -> dict[str, str]:
     (folder / "loop").mkdir()
     os.symlink("..", folder / "loop" / "back")  # a symlink loop: not followed
     os.symlink(folder / "gone.txt", folder / "dangling.txt")  # a file that disappeared
-    return {name: outcome for name, (_, outcome) in files.items()}
+    expected = {name: outcome for name, (_, outcome) in files.items()}
+    # A file name that is not UTF-8 (Linux allows any bytes): read, and named with its bytes escaped.
+    (folder / os.fsdecode(b"bad\xff\xfename.txt")).write_bytes(ODD_NAME_ARTICLE.encode("utf-8"))
+    expected[sources.printable_path(os.fsdecode(b"bad\xff\xfename.txt"))] = "article"
+    (folder / "deep.jsonl").write_bytes(b"[" * 100_000 + b"\n")  # JSON nested past the parser's recursion limit
+    expected["deep.jsonl#byte=0"] = "quarantined"
+    whole = folder / "whole.parquet"
+    pq.write_table(pa.table({"url": ["https://example.org/p"], "text": [SEEDS[3].read_text(encoding="utf-8")]}), whole)
+    (folder / "truncated.parquet").write_bytes(whole.read_bytes()[:-40])  # the footer cut off mid-write
+    whole.unlink()
+    expected["truncated.parquet"] = "quarantined"
+    return expected
+
+
+ODD_NAME_ARTICLE = """Jembatan Gantung Desa Sukamaju Kembali Dibuka
+
+Bandung - Jembatan gantung yang menghubungkan dua dusun di Desa Sukamaju kembali dibuka untuk warga pada Senin pagi.
+
+Perbaikan jembatan itu memakan waktu tiga bulan karena tali baja dan papan lantainya harus diganti seluruhnya.
+
+Kepala desa mengatakan anak-anak sekolah kini tidak lagi harus memutar sejauh tujuh kilometer untuk ke kelas.
+"""
 
 
 HOSTILE_NAMES = [
     "empty.txt", "blank.txt", "only boilerplate.txt", "image.txt", "archive.txt", "random.txt", "nul inside.txt",
     "bad utf8 inside.txt", "huge one line.txt", "many short lines.txt", "deep.html", "scripts.html", "broken.html",
     "spaces & $(rm -rf) `x` ; 'q'.txt", "unicode \u00e9\u00e8 \u4e2d\u6587 \U0001f600.txt", "notes.pdf",
+    "bad\\xff\\xfename.txt", "deep.jsonl#byte=0", "truncated.parquet",
 ]  # fmt: skip
 
 
@@ -123,6 +145,8 @@ def test_the_reasons_say_what_happened(hostile_run) -> None:  # type: ignore[no-
     assert any("not valid JSON" in r for r in quarantine.values())
     assert any("neither text nor html" in r for r in quarantine.values())
     assert "not a readable PARQUET file" in quarantine["odd.parquet"]
+    assert "not a readable PARQUET file" in quarantine["truncated.parquet"]
+    assert "nested too deeply" in quarantine["deep.jsonl#byte=0"]
 
 
 @pytest.mark.slow

@@ -470,8 +470,9 @@ def _running_text(text: str) -> bool:
     return spaces >= 14 and "  " not in text and text[:1] != " " and text[-1:] != " "
 
 
-def _take_byline(line: Line, out: Parsed) -> bool:
-    """Bylines such as 'Penulis: X | Editor: Y'; writers are added to authors.
+def _take_byline(line: Line, out: Parsed, running: bool | None = None) -> bool:
+    """Bylines such as 'Penulis: X | Editor: Y'; writers are added to authors (``running``: :func:`_running_text` of the
+    line, when the caller has it already).
 
     >>> out = Parsed(); _take_byline(Line(0, "Penulis: Budi Santoso | Editor: Ani"), out), out.authors
     (True, ['Budi Santoso'])
@@ -479,7 +480,7 @@ def _take_byline(line: Line, out: Parsed) -> bool:
     False
     """
     text = line.text
-    if _running_text(text) or shapes.word_count(text) > 14:
+    if (_running_text(text) if running is None else running) or shapes.word_count(text) > 14:
         return False
     # The line after a label alone ("Reporter", "Sumber :") is its value, even a brand ("Antara").
     if out.pending_role is not None and NAMES.fullmatch(text.strip(" .")):
@@ -634,16 +635,17 @@ def _cut_editor_code(line: Line, text: str, out: Parsed) -> str:
     return text[: match.start()].rstrip()
 
 
-def _plain_sentence(text: str, whole: str, captions: set[str]) -> bool:
-    """True when a segment (of the line ``whole``) can only be a body paragraph, by cheap tests
+def _plain_sentence(text: str, whole_is_running: bool, captions: set[str]) -> bool:
+    """True when a segment (of a line, ``whole_is_running``: :func:`_running_text` of that whole line, taken
+    once a line however many segments it has) can only be a body paragraph, by cheap tests
     that imply what the full chain concludes: too long for a date or wire line, too many words for
     a byline, a sentence end that is no end mark, editor code or photo credit, and no caption sign.
 
     >>> line = ("Pemerintah daerah menyiapkan bantuan untuk warga yang terdampak banjir di sejumlah "
     ...         "kecamatan sejak pekan lalu, kata kepala dinas sosial.")
-    >>> _plain_sentence(line, line, set()), _plain_sentence(line[:-1] + " (ant).", line, set())
+    >>> _plain_sentence(line, True, set()), _plain_sentence(line[:-1] + " (ant).", True, set())
     (True, False)
-    >>> _plain_sentence(line[:-1] + ', "Kami siap."', line, set()), _plain_sentence(line + " ***", line, set())
+    >>> _plain_sentence(line[:-1] + ', "Kami siap."', True, set()), _plain_sentence(line + " ***", True, set())
     (True, False)
     """
     if len(text) <= _META_MAX_LEN or text[-2:] in _CODE_ENDS:
@@ -653,7 +655,7 @@ def _plain_sentence(text: str, whole: str, captions: set[str]) -> bool:
 
     if text[:1] in chardata.CAPTION_BULLETS or text in captions or text[:6].lower() in _WIRE_WORDS:
         return False
-    return _running_text(whole)  # _take_byline's first test, on the whole line as it sees it
+    return whole_is_running  # _take_byline's first test, on the whole line as it sees it
 
 
 _META_MAX_LEN = 120  # date_line's limit; wire lines are shorter still
@@ -667,8 +669,11 @@ def _parse_body(
 ) -> None:
     caption_style = bool(captions) or any(_is_caption(line.text, captions) for line in lines)
     segments = _segments(lines, dateline, out)
+    running: dict[int, bool] = {}  # per line, not per segment: a line glued from many sentences stays linear
     for i, (line, text) in enumerate(segments):
-        if _plain_sentence(text, line.text, captions):  # most segments: a body paragraph, nothing to lift
+        if line.no not in running:
+            running[line.no] = _running_text(line.text)
+        if _plain_sentence(text, running[line.no], captions):  # most segments: a body paragraph, nothing to lift
             out.add(line, "body", text)
             continue
         wire = _wire_source(text)
@@ -680,7 +685,7 @@ def _parse_body(
         if found is not None:
             _take_date(line, found, out)
             continue
-        if _take_byline(line, out):
+        if _take_byline(line, out, running[line.no]):
             continue
         # End marks and editor codes end the line: its last characters decide whether to look.
         if text.rstrip()[-1:] in _END_MARK_CHARS:

@@ -70,12 +70,20 @@ def unescape_entities(line: str) -> str:
     >>> unescape_entities("kata &quot;ya&quot;&nbsp;itu &#8220;benar&#8221; &amp;amp; R&D &foo;")
     'kata "ya"\xa0itu “benar” & R&D &foo;'
     """
-    while "&" in line:
+    if "&" not in line:
+        return line
+    line = _AMP_CHAIN.sub("&", line)  # "&amp;amp;amp;..." at once: one pass a level would be quadratic
+    for _ in range(_MAX_ESCAPE_LEVELS):
         decoded = ENTITY.sub(_decode_entity, line)
         if decoded == line:
             break
         line = decoded
     return line
+
+
+# An ampersand escaped again and again ("&amp;amp;", "&#38;#38;"); past the chain, a few levels at most.
+_AMP_CHAIN = re.compile(r"&(?:amp;|#38;|#[xX]26;)+")
+_MAX_ESCAPE_LEVELS = 4
 
 
 def fix_mojibake(line: str) -> str:

@@ -167,9 +167,11 @@ def _lines_holding(folded: bytes, words: tuple[bytes, ...]) -> set[int]:
     """
     found: set[int] = set()
     for word in words:
-        at = folded.find(word)
+        at, line, counted = folded.find(word), 0, 0
         while at != -1:
-            found.add(folded.count(b"\n", 0, at))
+            line += folded.count(b"\n", counted, at)  # newlines since the last hit only: linear in the document
+            counted = at
+            found.add(line)
             at = folded.find(word, at + len(word))
     return found
 
