@@ -343,7 +343,9 @@ def _query(args: argparse.Namespace) -> int:
     from berita.flows import reader
 
     try:
-        con = reader.connect(_warehouse(args))
+        if not args.unsafe:
+            _read_only_statement(args.sql)
+        con = reader.connect(_warehouse(args), sandbox=not args.unsafe)
         relation = con.sql(args.sql)
         if relation is None:  # a statement with no result, e.g. SET
             return 0
@@ -367,6 +369,21 @@ def _query(args: argparse.Namespace) -> int:
             table.add_row(*("NULL" if v is None else str(v) for v in row))
         Console().print(table)
     return 0
+
+
+def _read_only_statement(sql: str) -> None:
+    """Refuse what a read-only query is not: several statements, or one that is no SELECT or EXPLAIN (COPY,
+    CREATE, ATTACH, SET, INSTALL, PRAGMA, ...). Raises duckdb.Error for SQL that does not parse."""
+    import duckdb
+
+    statements = duckdb.extract_statements(sql)
+    lifted = "(--unsafe lifts this, for DuckDB's full power)"
+    if len(statements) != 1:
+        raise UserError(f"berita query runs one statement at a time; this has {len(statements)} {lifted}")
+    kind = statements[0].type
+    if kind not in (duckdb.StatementType.SELECT, duckdb.StatementType.EXPLAIN):
+        name = kind.name if hasattr(kind, "name") else str(kind)
+        raise UserError(f"berita query only reads: SELECT or EXPLAIN, not {name} {lifted}")
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -579,6 +596,11 @@ def build_parser() -> argparse.ArgumentParser:
     query.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
     query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
     query.add_argument("--max-rows", type=int, default=100, help="rows to print in table format (default: 100)")
+    query.add_argument(
+        "--unsafe",
+        action="store_true",
+        help="lift the sandbox: any statements, files outside the warehouse, writes (DuckDB's full power)",
+    )
     query.set_defaults(handler=_query)
 
     show = commands.add_parser("show", help="print one article with its removed lines marked in place")

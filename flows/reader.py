@@ -8,13 +8,22 @@ from typing import Any
 from berita.transforms.records import TABLES
 
 
-def connect(warehouse: Path) -> Any:
-    """An in-memory DuckDB connection with one view per table over the warehouse's Parquet files."""
+def connect(warehouse: Path, sandbox: bool = True) -> Any:
+    """An in-memory DuckDB connection with one view per table over the warehouse's Parquet files.
+
+    ``sandbox`` (the default): the connection reaches no file outside the warehouse (DuckDB's
+    ``enable_external_access`` off, the warehouse its one allowed directory, the configuration locked), so a
+    query cannot read ``/etc/passwd``, write elsewhere, attach a database or install an extension."""
     import duckdb
 
     if not warehouse.is_dir():
         raise FileNotFoundError(f"warehouse {warehouse} does not exist (run `berita run` first)")
     con = duckdb.connect()
+    if sandbox:
+        allowed = str(warehouse.resolve()).replace("'", "''").rstrip("/") + "/"
+        con.execute(f"set allowed_directories = ['{allowed}']")
+        con.execute("set enable_external_access = false")
+        con.execute("set lock_configuration = true")
     for table in TABLES:
         if any((warehouse / table).glob("run_id=*/*.parquet")):
             glob = str(warehouse / table / "**" / "*.parquet").replace("'", "''")

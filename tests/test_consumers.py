@@ -49,6 +49,42 @@ def test_query_errors_are_one_line(warehouse: Path, capsys: pytest.CaptureFixtur
     assert err.startswith("berita: error:") and err.count("\n") == 1
 
 
+ESCAPES = [
+    "select * from read_text('/etc/passwd')",
+    "select * from read_csv('/etc/hostname')",
+    "copy (select 1) to '{outside}/evil.csv'",
+    "copy articles to '{warehouse}/articles/evil.parquet'",
+    "copy (select 1) to '{warehouse}/articles' (format parquet, partition_by (a), overwrite true)",
+    "attach '{outside}/evil.db' as evil",
+    "select 1; select 2",
+    "install httpfs",
+    "set enable_external_access = true",
+    "create table t as select 1",
+    "pragma enable_profiling",
+]
+
+
+@pytest.mark.parametrize("sql", ESCAPES)
+def test_query_reads_only_the_warehouse(
+    sql: str, warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --unsafe, no statement reads a file outside the warehouse, writes anything or runs twice."""
+    before = sorted(p.relative_to(warehouse) for p in warehouse.rglob("*"))
+    statement = sql.format(outside=tmp_path, warehouse=warehouse)
+    assert main(["query", statement, "--warehouse", str(warehouse)]) == 2
+    captured = capsys.readouterr()
+    assert "root:" not in captured.out and captured.err.startswith("berita: error:"), captured
+    assert not any(tmp_path.iterdir()), "a file was written outside the warehouse"
+    assert sorted(p.relative_to(warehouse) for p in warehouse.rglob("*")) == before
+
+
+def test_query_unsafe_lifts_the_sandbox(warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "n.csv"
+    sql = f"copy (select count(*) as n from articles) to '{out}'"
+    assert main(["query", sql, "--warehouse", str(warehouse), "--unsafe"]) == 0
+    assert out.read_text(encoding="utf-8").split() == ["n", "5"]
+
+
 def test_show_marks_removed_lines_in_place(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
     article_id = (
         ds.dataset(warehouse / "articles", partitioning="hive")
