@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,14 +72,32 @@ class RawInput:
 
 
 def _files(root: Path) -> Iterator[str]:
-    """Regular files, and dangling links (a file that vanished: an input to account for). FIFOs
-    and devices are not documents, and reading a FIFO would block, so they are left out."""
+    """Every entry that is not a folder: regular files, links, FIFOs, sockets and devices. Each is an input to
+    account for; :func:`read_batch` reads only regular files inside the input folder and quarantines the rest
+    with the reason, without opening them (reading a FIFO would block; a link may point anywhere)."""
     for folder, dirs, files in os.walk(root, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in sorted(files):
-            path = Path(folder) / name
-            if not name.startswith(".") and (path.is_file() or (path.is_symlink() and not path.exists())):
-                yield path.relative_to(root).as_posix()
+            if not name.startswith("."):
+                yield (Path(folder) / name).relative_to(root).as_posix()
+
+
+def _not_readable(root: Path, path: Path) -> str | None:
+    """Why an input path is not read (None: a regular file inside the input folder, or one that vanished)."""
+    try:
+        if path.is_symlink():
+            target = path.resolve()
+            if target.exists() and not target.is_relative_to(root.resolve()):
+                return "a link to a file outside the input folder: not read"
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        return None  # vanished (or a dangling link): reading says "cannot read it", and the next run retries
+    except (OSError, RuntimeError) as exc:  # RuntimeError: a link loop
+        return f"cannot read it: {getattr(exc, 'strerror', None) or exc}"
+    if not stat.S_ISREG(mode):
+        kind = "a FIFO" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else None
+        return f"not a regular file ({kind or 'a socket or other special file'}): not read"
+    return None
 
 
 def _jsonl_offsets(path: Path) -> Iterator[int]:
@@ -104,18 +123,21 @@ def iter_inputs(root: Path) -> Iterator[InputRef]:
     _check_root(root)
     for relative in _files(root):
         suffix = Path(relative).suffix.lower()
-        try:
-            if suffix == ".jsonl":
-                yield from (InputRef(relative, offset) for offset in _jsonl_offsets(root / relative))
+        if suffix in RECORD_SUFFIXES and _not_readable(root, root / relative) is None:
+            refs: list[InputRef] = []
+            try:
+                if suffix == ".jsonl":
+                    refs = [InputRef(relative, offset) for offset in _jsonl_offsets(root / relative)]
+                else:
+                    parquet = pq.ParquetFile(root / relative)
+                    if {"text", "html"} & set(parquet.schema_arrow.names):
+                        refs = [InputRef(relative, row) for row in range(parquet.metadata.num_rows)]
+            except (OSError, ValueError, pa.ArrowException):
+                pass  # unreadable record file: one input, which read() quarantines with the reason
+            if refs:
+                yield from refs
                 continue
-            if suffix == ".parquet":
-                parquet = pq.ParquetFile(root / relative)
-                if {"text", "html"} & set(parquet.schema_arrow.names):
-                    yield from (InputRef(relative, row) for row in range(parquet.metadata.num_rows))
-                    continue
-        except (OSError, ValueError, pa.ArrowException):
-            pass  # unreadable record file: one input, which read() quarantines with the reason
-        yield InputRef(relative)
+        yield InputRef(relative)  # a file; or a record file with no record, which read() quarantines
 
 
 def discover(root: Path) -> list[InputRef]:
@@ -126,6 +148,15 @@ def discover(root: Path) -> list[InputRef]:
 def count_inputs(root: Path) -> int:
     """How many inputs iter_inputs will give (for progress), without holding them."""
     return sum(1 for _ in iter_inputs(root))
+
+
+def _bounded_id(path: Path, max_bytes: int) -> str:
+    """The id of a refused file: its content's hash, or for a file over ``max_bytes`` (a 20 GB file is refused
+    from its size, not read) a hash of its path, size and modification time."""
+    info = path.stat()
+    if info.st_size <= max_bytes:
+        return _file_id(path)
+    return article_id(b"oversized:%s:%d:%d" % (os.fsencode(str(path)), info.st_size, info.st_mtime_ns))
 
 
 def _file_id(path: Path) -> str:
@@ -171,6 +202,17 @@ class _ParquetCache:
         raise ValueError(f"row {row} is past the end of the file")
 
 
+def _has_no_records(path: Path, suffix: str) -> bool:
+    """A record file that reads but holds no record: only blank lines, or a Parquet file of zero rows."""
+    try:
+        if suffix == ".jsonl":
+            return next(_jsonl_offsets(path), None) is None
+        parquet = pq.ParquetFile(path)
+        return parquet.metadata.num_rows == 0 and bool({"text", "html"} & set(parquet.schema_arrow.names))
+    except (OSError, ValueError, pa.ArrowException):
+        return False
+
+
 def read_batch(root: Path, refs: list[InputRef], max_bytes: int) -> Iterator[RawInput]:
     """Read each input of a batch; what cannot be read comes back with an ``error``."""
     cache = _ParquetCache()
@@ -188,15 +230,20 @@ def _read_one(root: Path, ref: InputRef, max_bytes: int, cache: _ParquetCache) -
     def refused(reason: str, input_id: str | None = None, record: Any = None) -> RawInput:
         url = record.get("url") if isinstance(record, dict) else None
         name = url if isinstance(url, str) and url else ref.label
-        return RawInput(ref, name, None, "text", input_id or _file_id(path), error=reason)
+        return RawInput(ref, name, None, "text", input_id or _bounded_id(path, max_bytes), error=reason)
 
+    special = _not_readable(root, path)
+    if special is not None:  # never opened: named by its path alone
+        return refused(special, article_id(b"special:" + os.fsencode(ref.path)))
     if suffix not in SUPPORTED:
         return refused(f"unsupported file type {suffix or '(none)'}; berita reads {', '.join(sorted(SUPPORTED))}")
     if ref.record is None and suffix in RECORD_SUFFIXES:
+        if _has_no_records(path, suffix):
+            return refused(f"a {suffix[1:].upper()} file with no records in it")
         return refused(f"not a readable {suffix[1:].upper()} file of records with {RECORD_FIELDS}")
     if ref.record is None:
         size = path.stat().st_size
-        if size > max_bytes:
+        if size > max_bytes:  # refused from its size: never read, not even to hash it (see _bounded_id)
             return refused(f"input is {size:,} bytes, over the {max_bytes:,}-byte limit")
         data = path.read_bytes()
         return RawInput(ref, ref.label, data, "html" if suffix in HTML_SUFFIXES else "text", article_id(data))

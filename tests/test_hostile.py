@@ -81,6 +81,19 @@ def _hostile_inputs(folder: Path) -> dict[str, str]:
     (folder / "truncated.parquet").write_bytes(whole.read_bytes()[:-40])  # the footer cut off mid-write
     whole.unlink()
     expected["truncated.parquet"] = "quarantined"
+    # What is not a regular file inside the input folder is counted and quarantined, never opened.
+    outside = folder.parent / "outside.txt"
+    outside.write_text(ODD_NAME_ARTICLE.replace("Bandung", "Garut"), encoding="utf-8")
+    os.symlink(outside, folder / "link outside.txt")
+    os.symlink("/etc/passwd", folder / "passwd.txt")
+    os.symlink("/dev/zero", folder / "zero.txt")
+    os.mkfifo(folder / "pipe.txt")
+    pq.write_table(
+        pa.table({"url": pa.array([], pa.string()), "text": pa.array([], pa.string())}), folder / "none.parquet"
+    )
+    (folder / "blank.jsonl").write_bytes(b"\n  \n")
+    for name in ("link outside.txt", "passwd.txt", "zero.txt", "pipe.txt", "none.parquet", "blank.jsonl"):
+        expected[name] = "quarantined"
     return expected
 
 
@@ -98,7 +111,8 @@ HOSTILE_NAMES = [
     "empty.txt", "blank.txt", "only boilerplate.txt", "image.txt", "archive.txt", "random.txt", "nul inside.txt",
     "bad utf8 inside.txt", "huge one line.txt", "many short lines.txt", "deep.html", "scripts.html", "broken.html",
     "spaces & $(rm -rf) `x` ; 'q'.txt", "unicode \u00e9\u00e8 \u4e2d\u6587 \U0001f600.txt", "notes.pdf",
-    "bad\\xff\\xfename.txt", "deep.jsonl#byte=0", "truncated.parquet",
+    "bad\\xff\\xfename.txt", "deep.jsonl#byte=0", "truncated.parquet", "link outside.txt", "passwd.txt", "zero.txt",
+    "pipe.txt", "none.parquet", "blank.jsonl",
 ]  # fmt: skip
 
 
@@ -147,6 +161,10 @@ def test_the_reasons_say_what_happened(hostile_run) -> None:  # type: ignore[no-
     assert "not a readable PARQUET file" in quarantine["odd.parquet"]
     assert "not a readable PARQUET file" in quarantine["truncated.parquet"]
     assert "nested too deeply" in quarantine["deep.jsonl#byte=0"]
+    assert "outside the input folder" in quarantine["link outside.txt"]
+    assert "outside the input folder" in quarantine["passwd.txt"]
+    assert "outside the input folder" in quarantine["zero.txt"] and "a FIFO" in quarantine["pipe.txt"]
+    assert "no records" in quarantine["none.parquet"] and "no records" in quarantine["blank.jsonl"]
 
 
 @pytest.mark.slow
@@ -171,6 +189,18 @@ def test_every_input_of_the_hostile_run_is_accounted_for(hostile_run) -> None:  
     assert result.inputs_seen == len(ledger)
     (run,) = _table(warehouse, "runs")
     assert run["articles_written"] + run["quarantined"] + run["duplicates"] + run["unchanged"] == run["inputs_seen"]
+
+
+def test_an_oversized_file_is_refused_from_its_size_without_reading_it(tmp_path: Path) -> None:
+    """A 20 GB sparse file: refused in well under a second (hashing it would read 20 GB)."""
+    import time
+
+    with (tmp_path / "huge.txt").open("wb") as f:
+        f.truncate(20 * 2**30)
+    start = time.perf_counter()
+    (raw,) = sources.read_batch(tmp_path, sources.discover(tmp_path), 16 * 2**20)
+    assert time.perf_counter() - start < 1.0
+    assert raw.data is None and raw.error is not None and "over the" in raw.error and raw.input_id
 
 
 def test_a_file_that_disappears_between_discovery_and_reading(tmp_path: Path) -> None:
