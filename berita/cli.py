@@ -39,6 +39,7 @@ def _settings(args: argparse.Namespace) -> Settings:
             input_dir=args.input, warehouse_dir=args.warehouse, batch_size=args.batch_size,
             prefect_home=args.prefect_home, verbose=args.verbose, server_startup_timeout=args.server_timeout,
             strict=getattr(args, "strict", None), limits=_limits_given(args), line_model=getattr(args, "model", None),
+            data_docs=getattr(args, "data_docs", None),
         )  # fmt: skip
     except ValueError as exc:
         raise UserError(str(exc)) from exc
@@ -94,7 +95,7 @@ def _run(args: argparse.Namespace) -> int:
                     batch_size=settings.batch_size, detect_language=settings.detect_language,
                     reprocess=args.reprocess, wait_seconds=args.wait, in_flight=in_flight,
                     limits=settings.limits.overrides(), strict=settings.strict,
-                    line_model=_model_parameter(settings.line_model),
+                    line_model=_model_parameter(settings.line_model), data_docs=settings.data_docs,
                 )  # fmt: skip
         except WarehouseLocked as exc:
             raise WarehouseBusy(str(exc)) from exc
@@ -516,6 +517,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="wait this long for another run on the same warehouse to finish (default: exit at once)",
     )
     run.add_argument("-v", "--verbose", action="store_true", default=None, help="show Prefect's logs")
+    run.add_argument(
+        "--data-docs",
+        action="store_true",
+        default=None,
+        help="also build Great Expectations' Data Docs beside the report (off by default: they load scripts "
+        "from CDNs; also BERITA_DATA_DOCS=1)",
+    )
     run.add_argument(
         "--workers",
         type=_positive_int,

@@ -34,6 +34,9 @@ class Settings:
     schedule_timezone: str = "UTC"
     line_model: Path | None = None  # a weights file from `berita train`; None: the model berita ships
     strict: bool = False  # a distribution check past its limit fails the run instead of warning
+    # Great Expectations' Data Docs beside the report: off unless asked for (they load scripts from CDNs and
+    # render scraped values in pages berita does not control; the self-contained report escapes them).
+    data_docs: bool = False
     # The checks' limits; each is also a BERITA_<LIMIT> variable, e.g. BERITA_MAX_FLAGGED_SHARE.
     limits: Thresholds = field(default_factory=Thresholds)
 

@@ -199,6 +199,7 @@ def clean_news(
     in_flight: int = 1,
     strict: bool = False,
     line_model: str | None = None,
+    data_docs: bool = False,
 ) -> RunResult:
     """Clean the inputs under ``input_dir`` that earlier runs have not seen (all with ``reprocess``).
 
@@ -210,6 +211,8 @@ def clean_news(
     distribution (shares of flagged or quarantined articles, removals per article) publishes with
     a warning; ``strict`` makes that fail the run instead. ``line_model``: a weights file from
     `berita train` (default: the line model berita ships), or "rules" for the rule table alone.
+    ``data_docs``: also rebuild Great Expectations' Data Docs beside the report (off by default: they
+    need the internet to render, and the self-contained report says the same).
     """
     thresholds = Thresholds.from_overrides(limits or {})
     logger = get_run_logger()
@@ -306,7 +309,7 @@ def clean_news(
             for warning in result.quality.warnings:
                 logger.warning("warned: %s", warning)
             with result.timed("report"):
-                result.report_path = write_report(warehouse_dir, result, "succeeded", started, None)
+                result.report_path = write_report(warehouse_dir, result, "succeeded", started, None, data_docs)
             mode = "replace" if reprocess else "append"
             with result.timed("publish"):
                 state.state_path(Path(staging)).unlink(missing_ok=True)  # scratch: never published
@@ -348,10 +351,10 @@ def _cancel_in_flight(window: deque[tuple[str, BatchPlan, Any]]) -> None:
 def _record_failure(warehouse_dir: str, result: RunResult, started: datetime, exc: BaseException) -> None:
     """Publish a failed run's runs row (and nothing else), best effort: the original error wins."""
     failed = RunResult(result.run_id, result.mode, result.inputs_seen, quality=result.quality)
-    interrupted = isinstance(exc, KeyboardInterrupt)  # someone is waiting for the exit: no Data Docs
+    interrupted = isinstance(exc, KeyboardInterrupt)
     message = "interrupted (SIGINT)" if interrupted else f"{type(exc).__name__}: {exc}"
     try:
-        failed.report_path = write_report.fn(warehouse_dir, failed, "failed", started, message, not interrupted)
+        failed.report_path = write_report.fn(warehouse_dir, failed, "failed", started, message)
     except Exception:
         failed.report_path = None
     try:

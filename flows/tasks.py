@@ -172,10 +172,10 @@ def validate_run(
 
 @io_task("write-report")
 def write_report(
-    warehouse_dir: str, result: Any, status: str, started: datetime, message: str | None, data_docs: bool = True
+    warehouse_dir: str, result: Any, status: str, started: datetime, message: str | None, data_docs: bool = False
 ) -> str:
-    """The self-contained HTML report and GX's Data Docs beside it (unless not ``data_docs``: they
-    are rebuilt from every stored validation, seconds on a warehouse with history), then Prefect artifacts."""
+    """The self-contained HTML report, GX's Data Docs beside it when ``data_docs`` (they are rebuilt from
+    every stored validation, seconds on a warehouse with history), then Prefect artifacts."""
     root = Path(warehouse_dir)
     docs = validation.build_data_docs(root) if data_docs and result.quality.checks else None
     data = reporting.build_report(result, status, started, message, docs)

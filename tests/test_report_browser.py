@@ -79,3 +79,24 @@ def test_report_renders_offline_and_runs_nothing_from_articles(hostile_report: t
         assert requests and all(url.startswith(("file:", "data:")) for url in requests), requests
     finally:
         driver.quit()
+
+
+def test_every_html_file_berita_wrote_runs_nothing_and_fetches_nothing(hostile_report: tuple[Path, str]) -> None:
+    """Not only the report: every HTML file under the warehouse (Great Expectations' Data Docs, which
+    rendered scraped values unescaped, are not built unless asked for)."""
+    path, _ = hostile_report
+    warehouse = next(folder for folder in path.parents if folder.name == "warehouse")
+    pages = sorted(warehouse.rglob("*.html"))
+    assert path in pages and not [p for p in pages if "data_docs" in p.parts], pages
+    driver = _browser()
+    try:
+        for page in pages:
+            driver.get(page.resolve().as_uri())
+            assert driver.execute_script("return typeof window.__pwned") == "undefined", page
+        for entry in driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.requestWillBeSent":
+                url = message["params"]["request"]["url"]
+                assert url.startswith(("file:", "data:")), url
+    finally:
+        driver.quit()
