@@ -78,6 +78,8 @@ def _run(args: argparse.Namespace) -> int:
     with _warehouse_lock(settings.warehouse_dir, args.wait), _prefect_api(settings):
         # Imported while the server boots on the other core: prefect, pyarrow, the transforms, and
         # Great Expectations (about 3 s on its own), which validation needs later.
+        import pyarrow as pa
+
         from berita.flows import progress, runtime, sources
         from berita.flows.clean_news import clean_news
         from berita.flows.lock import WarehouseLocked
@@ -105,6 +107,8 @@ def _run(args: argparse.Namespace) -> int:
             raise UserError(str(exc)) from exc
         except OSError as exc:
             raise _unwritable(exc, settings.warehouse_dir) from exc
+        except pa.ArrowException as exc:
+            raise _damaged(exc) from exc
     _print_summary(result, settings.warehouse_dir, time.perf_counter() - started, args.stats_json)
     return 0
 
@@ -149,10 +153,30 @@ def _with_task_runner(flow: Any, args: argparse.Namespace) -> tuple[Any, int]:
     return flow.with_options(task_runner=runner), 2 * max(workers, 1)
 
 
-def _unwritable(exc: OSError, warehouse: Path) -> UserError:
+def _unwritable(exc: OSError, warehouse: Path, what: str = "this run") -> UserError:
+    """One line for a storage fault, with the hint that fits it."""
+    import errno
+
+    hints = {
+        errno.ENOSPC: "free some space",
+        errno.EISDIR: "a folder stands where berita writes a file: move it away",
+        errno.ENOTDIR: "a file stands where berita keeps a folder: move it away",
+        errno.EACCES: "fix the permissions, or choose another --warehouse",
+        errno.EPERM: "fix the permissions, or choose another --warehouse",
+        errno.EROFS: "the file system is read-only: choose another --warehouse",
+    }
+    hint = hints.get(exc.errno or 0, "free some space, fix the permissions, or choose another --warehouse")
     return UserError(
         f"cannot write {exc.filename or warehouse}: {exc.strerror or exc}; the warehouse is as it was before "
-        "this run (free some space, fix the permissions, or choose another --warehouse)"
+        f"{what} ({hint})"
+    )
+
+
+def _damaged(exc: Exception) -> UserError:
+    """One line for a warehouse file that Arrow cannot read (a part cut short, or not Parquet at all)."""
+    return UserError(
+        f"a warehouse file is damaged: {str(exc).splitlines()[0]} (restore it from a backup, or move it away "
+        "and rebuild every table from the inputs with `berita run --reprocess`)"
     )
 
 
@@ -405,10 +429,16 @@ def _compact(args: argparse.Namespace) -> int:
     root = _warehouse(args)
     if not root.is_dir():
         raise UserError(f"warehouse {root} does not exist")
+    import pyarrow as pa
+
     try:
         result = compact(root, new_run_id(), keep_last=args.keep_last, wait_seconds=args.wait)
     except WarehouseLocked as exc:
         raise WarehouseBusy(str(exc)) from exc
+    except OSError as exc:
+        raise _unwritable(exc, root, "compacting") from exc
+    except pa.ArrowException as exc:
+        raise _damaged(exc) from exc
     for note in result.notes:
         print(f"note: {note}")
     if not result.merged_runs:

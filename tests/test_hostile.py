@@ -267,3 +267,25 @@ def test_the_accounting_check_refuses_a_run_whose_inputs_do_not_add_up(tmp_path:
         check_accounting(tmp_path, "r1", inputs_new=2, articles=1, quarantined=0)
     with pytest.raises(AccountingError, match="1 articles counted, 1 in the ledger, 0 staged"):
         check_accounting(tmp_path, "r1", inputs_new=1, articles=1, quarantined=0)
+
+
+def test_a_folder_where_the_lock_file_goes_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "warehouse" / ".berita.lock").mkdir(parents=True)
+    done = run_berita("run", "--input", str(REPO / "seeds"), "--warehouse", str(tmp_path / "warehouse"))
+    assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+    (line,) = done.stderr.strip().splitlines()[-1:]
+    assert "a folder stands where berita writes a file" in line and ".berita.lock" in line
+
+
+@pytest.mark.slow
+def test_a_damaged_warehouse_file_is_one_line(tmp_path: Path) -> None:
+    """A part that is not Parquet (cut short, overwritten) stops the run with one line saying which and what to
+    do, for `run` and `query`, not an Arrow traceback."""
+    warehouse = tmp_path / "warehouse"
+    assert run_berita("run", "--input", str(REPO / "seeds"), "--warehouse", str(warehouse)).returncode == 0
+    (part,) = (warehouse / "inputs").glob("run_id=*/*.parquet")
+    part.write_bytes(b"not parquet at all")
+    for args in (("run", "--input", str(REPO / "seeds")), ("query", "select count(*) from inputs")):
+        done = run_berita(*args, "--warehouse", str(warehouse))
+        assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
+        assert part.name in done.stderr.strip().splitlines()[-1]
