@@ -78,6 +78,9 @@ def _run(args: argparse.Namespace) -> int:
     with _warehouse_lock(settings.warehouse_dir, args.wait), _prefect_api(settings):
         # Imported while the server boots on the other core: prefect, pyarrow, the transforms, and
         # Great Expectations (about 3 s on its own), which validation needs later.
+        import errno
+        import sqlite3
+
         import pyarrow as pa
 
         from berita.flows import progress, runtime, sources
@@ -109,6 +112,9 @@ def _run(args: argparse.Namespace) -> int:
             raise _unwritable(exc, settings.warehouse_dir) from exc
         except pa.ArrowException as exc:
             raise _damaged(exc) from exc
+        except sqlite3.OperationalError as exc:  # the run's state file: "database or disk is full"
+            fault = OSError(errno.ENOSPC if "full" in str(exc) else 0, str(exc))
+            raise _unwritable(fault, settings.warehouse_dir) from exc
     _print_summary(result, settings.warehouse_dir, time.perf_counter() - started, args.stats_json)
     return 0
 
