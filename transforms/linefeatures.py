@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 from berita.transforms import chardata
 from berita.transforms.blocks import DOM
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 # Words that carry Indonesian running text; teasers, menus and credits have few of them.
 FUNCTION_WORDS = frozenset(
@@ -194,6 +194,11 @@ def _searched(pattern: re.Pattern[str], texts: Sequence[str], maybe: np.ndarray)
     return out
 
 
+def _line_of(starts: np.ndarray, positions: np.ndarray) -> NDArray[np.intp]:
+    """The line (index into ``starts``, the lines' first characters) each character position is on."""
+    return np.asarray(np.searchsorted(starts, positions, side="right"), dtype=np.intp) - 1
+
+
 def shape_rows(texts: Sequence[str]) -> np.ndarray:
     """The shape of each of a page's non-empty lines, as the rows of a matrix with the columns of ``SHAPE``;
     the page's lines are read together, character by character.
@@ -215,11 +220,10 @@ def shape_rows(texts: Sequence[str]) -> np.ndarray:
     # every date and time shape holds a digit, a separator and a digit; a date of words holds a month name
     pair = np.zeros(len(codes), dtype=bool)
     pair[:-2] = ((bits[:-2] & bits[2:] & _DECIMAL) != 0) & (((codes[1:-1] - 45) < 3) | (codes[1:-1] == 58))
-    line_of = functools.partial(np.searchsorted, starts, side="right")
     pairs = np.zeros(n, dtype=bool)
-    pairs[line_of(np.flatnonzero(pair)) - 1] = True
+    pairs[_line_of(starts, np.flatnonzero(pair))] = True
     folds = np.zeros(n, dtype=bool)
-    folds[line_of(np.flatnonzero(bits & _FOLDS)) - 1] = True
+    folds[_line_of(starts, np.flatnonzero(bits & _FOLDS))] = True
     lows = [t.lower() for t in texts]
     page_lo = _SEP.join(lows)
     words, function, found = _words(page_lo, lows, (bits, starts, lengths))
