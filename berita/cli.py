@@ -101,6 +101,8 @@ def _run(args: argparse.Namespace) -> int:
                     reprocess=args.reprocess, wait_seconds=args.wait, in_flight=in_flight,
                     limits=settings.limits.overrides(), strict=settings.strict,
                     line_model=_model_parameter(settings.line_model), data_docs=settings.data_docs,
+                    max_input_bytes=settings.max_input_bytes, max_text_chars=settings.max_text_chars,
+                    max_text_lines=settings.max_text_lines, max_document_seconds=settings.max_document_seconds,
                 )  # fmt: skip
         except WarehouseLocked as exc:
             raise WarehouseBusy(str(exc)) from exc

@@ -24,7 +24,13 @@ class Settings:
     input_dir: Path = Path("seeds")
     warehouse_dir: Path = Path("warehouse")
     batch_size: int = 1000
+    # What one document may be: larger files are refused unread; a text (an HTML page's: the text read from it)
+    # past either bound is quarantined before it is cleaned; one still cleaning after max_document_seconds is
+    # quarantined as "took too long". No article comes near them; they cap a document's time and memory.
     max_input_bytes: int = 16 * 1024 * 1024
+    max_text_chars: int = 1_000_000
+    max_text_lines: int = 20_000
+    max_document_seconds: float = 10.0
     detect_language: bool = True
     prefect_home: Path | None = None  # None: $PREFECT_HOME if set, else default_prefect_home()
     server_startup_timeout: int = 120
@@ -87,6 +93,11 @@ def _coerce(name: str, raw: str) -> object:
             return int(raw)
         except ValueError:
             raise ValueError(f"BERITA_{name.upper()} must be a whole number, not {raw!r}") from None
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise ValueError(f"BERITA_{name.upper()} must be a number, not {raw!r}") from None
     if isinstance(default, str):
         return raw
     return Path(raw)

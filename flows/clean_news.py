@@ -116,22 +116,37 @@ def _draft_rows(plan: BatchPlan, stats: BatchStats) -> list[state.DraftRow]:
     deduplication): cleaned inputs with their article (None: quarantined), then copies of known
     bytes, then inputs that could not be read."""
     return (
-        [(fp.source_uri, fp.input_id, "clean", stats.article_of.get(fp.input_id or "")) for fp in plan.to_clean]
+        [
+            (fp.source_uri, None, "unreadable", None)  # changed while read: recorded without its id, so retried
+            if fp.input_id in stats.changed
+            else (fp.source_uri, fp.input_id, "clean", stats.article_of.get(fp.input_id or ""))
+            for fp in plan.to_clean
+        ]
         + [(fp.source_uri, fp.input_id, "duplicate", None) for fp in plan.duplicates]
         + [(fp.source_uri, fp.input_id, "unreadable", None) for fp in plan.unreadable]
     )
 
 
-def _ledger_rows(draft: list[state.DraftRow], twins: dict[str, str], db: Any) -> list[dict[str, Any]]:
+def _ledger_rows(
+    draft: list[state.DraftRow], twins: dict[str, str], db: Any
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Inputs-ledger rows for a batch once deduplication is done (``twins``: input id -> the earlier
     article its cleaned body repeats); each row is recorded in the state as it is settled, so a
-    later copy of the same bytes finds its article."""
-    rows = []
+    later copy of the same bytes finds its article. Second, the quarantine rows of copies of bytes
+    that were quarantined: such a copy is quarantined too, not a duplicate of no article."""
+    rows, copies = [], []
     for source_uri, input_id, group, article in draft:
         if group == "unreadable":
             outcome = "quarantined"
         elif group == "duplicate":  # the same bytes as an input settled earlier (this run or before)
             article, outcome = state.article_of(db, input_id or ""), "duplicate"
+            if article is None:
+                outcome = "quarantined"
+                first = state.first_name(db, input_id or "")
+                copies.append(
+                    {"source_uri": source_uri, "stage": "read", "reason": f"the same bytes as {first or 'an input'},"
+                     " which is quarantined (its quarantine row says why)"}
+                )  # fmt: skip
         elif input_id in twins:  # the same cleaned body as an earlier article
             article, outcome = twins[input_id], "duplicate"
         else:
@@ -139,7 +154,7 @@ def _ledger_rows(draft: list[state.DraftRow], twins: dict[str, str], db: Any) ->
         if input_id is not None:
             state.record(db, input_id, source_uri, article)
         rows.append({"source_uri": source_uri, "input_id": input_id, "outcome": outcome, "article_id": article})
-    return rows
+    return rows, copies
 
 
 def _apply_quality(stats: BatchStats, tally: QualityTally) -> None:
@@ -200,6 +215,10 @@ def clean_news(
     strict: bool = False,
     line_model: str | None = None,
     data_docs: bool = False,
+    max_input_bytes: int = 16 * 1024 * 1024,
+    max_text_chars: int = 1_000_000,
+    max_text_lines: int = 20_000,
+    max_document_seconds: float = 10.0,
 ) -> RunResult:
     """Clean the inputs under ``input_dir`` that earlier runs have not seen (all with ``reprocess``).
 
@@ -213,12 +232,17 @@ def clean_news(
     `berita train` (default: the line model berita ships), or "rules" for the rule table alone.
     ``data_docs``: also rebuild Great Expectations' Data Docs beside the report (off by default: they
     need the internet to render, and the self-contained report says the same).
+    ``max_input_bytes``, ``max_text_chars``, ``max_text_lines``, ``max_document_seconds``: what one document may
+    be (see :class:`~berita.settings.Settings`); past them it is quarantined with the reason.
     """
     thresholds = Thresholds.from_overrides(limits or {})
     logger = get_run_logger()
     started = datetime.now(UTC)
     result = RunResult(new_run_id(), "reprocess" if reprocess else "incremental")
-    options = CleanOptions(result.run_id, berita.__version__, detect_language=detect_language)
+    options = CleanOptions(
+        result.run_id, berita.__version__, max_input_bytes=max_input_bytes, max_text_chars=max_text_chars,
+        max_text_lines=max_text_lines, max_seconds=max_document_seconds, detect_language=detect_language,
+    )  # fmt: skip
     if line_model == RULES_ONLY:
         options = replace(options, line_model=None)
     elif line_model is not None:
@@ -264,12 +288,12 @@ def clean_news(
                     state.mark_pending(db, [f.input_id for f in plan.to_clean if f.input_id is not None])
                 result.unchanged += plan.unchanged
                 # Unreadable inputs go through too: the batch records why, in the quarantine table.
-                refs_to_clean = [f.ref for f in plan.to_clean + plan.unreadable]
+                to_clean = plan.to_clean + plan.unreadable
                 if in_flight > 1:  # on the flow's task runner (a Dask cluster): several batches at once
-                    window.append((part, plan, clean_batch.submit(input_dir, refs_to_clean, staging, part, options)))
+                    window.append((part, plan, clean_batch.submit(input_dir, to_clean, staging, part, options)))
                 else:
                     with result.timed("clean"):
-                        window.append((part, plan, clean_batch(input_dir, refs_to_clean, staging, part, options)))
+                        window.append((part, plan, clean_batch(input_dir, to_clean, staging, part, options)))
                 while len(window) >= max(in_flight, 1):
                     finish_oldest()
             while window:
@@ -289,9 +313,11 @@ def clean_news(
                     found = dedupe_batch(warehouse_dir, result.run_id, part, quote(index))  # type: ignore[call-overload]
                 _apply_duplicates(result.stats, result.quality, found)
                 with result.timed("ledger"):
-                    rows = _ledger_rows(state.take_draft(db, part), found.exact_of, db)
-                    stage_ledger(staging, result.run_id, part, rows)
+                    rows, copies = _ledger_rows(state.take_draft(db, part), found.exact_of, db)
+                    stage_ledger(staging, result.run_id, part, rows, copies)
                 result.inputs_new += len(rows)
+                reasons = [(q["source_uri"], q["stage"], q["reason"]) for q in copies]
+                result.stats.add(BatchStats(quarantined=len(copies), quarantine_reasons=reasons))
                 _release_batch_memory()
             db.commit()
             db.close()

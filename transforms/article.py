@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta, timezone
 
@@ -28,6 +29,15 @@ class CleanOptions:
     run_id: str
     pipeline_version: str
     max_input_bytes: int = 16 * 1024 * 1024
+    # A document's text (an HTML page's: the text read from it) past either bound is quarantined before it is
+    # cleaned: no article is this long, and the bounds cap a document's time and memory (about 150 MB at most).
+    max_text_chars: int = 1_000_000
+    max_text_lines: int = 20_000
+    # An HTML page's markup is bounded too, before it is parsed (real news pages hold under 5,000 tags).
+    max_html_tags: int = 50_000
+    # The safety net behind the bounds: a document still being cleaned after this many seconds is quarantined
+    # as "took too long" at the end of the stage it is in (decode, HTML, repair, strip, judge, parse).
+    max_seconds: float = 10.0
     detect_language: bool = True
     # The learned line classifier (default: the one berita ships); None: the rules and the parser alone decide.
     line_model: LineModels | None = field(default_factory=shipped_model)
@@ -51,6 +61,26 @@ def article_id(raw: bytes) -> str:
 
 # An index page: many headline-like lines and almost no running text.
 LISTING_MIN_HEADLINES = 5
+
+
+def _over_bounds(text: str, options: CleanOptions) -> str | None:
+    """Why a document's text is too large to be one article (None: it is not).
+
+    >>> _over_bounds("baris\\n" * 30_000, CleanOptions("r", "v"))
+    'the text has 30,001 lines, over the 20,000-line limit for one document (a log, a dump or many pages in one?)'
+    """
+    if len(text) > options.max_text_chars:
+        return (
+            f"the text is {len(text):,} characters, over the {options.max_text_chars:,}-character limit for one"
+            " document (many pages in one, or not an article?)"
+        )
+    lines = text.count("\n") + 1
+    if lines > options.max_text_lines:
+        return (
+            f"the text has {lines:,} lines, over the {options.max_text_lines:,}-line limit for one document"
+            " (a log, a dump or many pages in one?)"
+        )
+    return None
 
 
 def _looks_like_listing(texts: list[str]) -> str | None:
@@ -118,7 +148,8 @@ def read_html(text: str, with_blocks: bool) -> HtmlRead:
     if not blocks:
         return HtmlRead(page, headings, extract, None)
     body = fold_for_match(page.article_body) if page.article_body else None
-    context = HtmlContext([b.dom for b in blocks], fold_for_match(extract), body)
+    lines = frozenset(fold_for_match(line) for line in extract.splitlines())
+    context = HtmlContext([b.dom for b in blocks], fold_for_match(extract), body, lines)
     return HtmlRead(page, headings, "\n".join(b.text for b in blocks), context)
 
 
@@ -136,6 +167,17 @@ def clean_document(
     def quarantine(stage: str, reason: str) -> Quarantined:
         return Quarantined(source_uri, stage, reason, options.run_id)
 
+    deadline = time.perf_counter() + options.max_seconds
+
+    def too_long(after: str) -> Quarantined | None:
+        if time.perf_counter() <= deadline:
+            return None
+        return quarantine(
+            "clean",
+            f"took too long: over the {options.max_seconds:g}-second budget for one document (stopped after {after};"
+            " BERITA_MAX_DOCUMENT_SECONDS sets the budget)",
+        )
+
     if len(raw) > options.max_input_bytes:
         return quarantine("read", f"input is {len(raw):,} bytes, over the {options.max_input_bytes:,}-byte limit")
     if not raw.strip():
@@ -144,16 +186,30 @@ def clean_document(
         decoded = decode_bytes(raw)
     except DecodeError as exc:
         return quarantine("decode", str(exc))
+    if not decoded.text.strip():  # a byte-order mark alone, say
+        return quarantine("decode", "input is empty or only whitespace once decoded")
+    if late := too_long("decoding"):
+        return late
     text, page, headings = decoded.text, html.PageMetadata(), frozenset[str]()
     context: HtmlContext | None = None
     model = None if options.line_model is None else options.line_model.text
     if kind == "html" or (text[:1] in _MAY_OPEN_HTML and html.looks_like_html(text)):  # a page saved as text
+        if (tags := text.count("<")) > options.max_html_tags:
+            return quarantine(
+                "parse", f"the page has {tags:,} tags, over the {options.max_html_tags:,}-tag limit for one page"
+            )
         model = None if options.line_model is None else options.line_model.html
         read = read_html(text, with_blocks=model is not None)
         page, headings, text, context = read.page, read.headings, read.text, read.context
         if not text.strip():
             return quarantine("parse", "no article text found in the HTML page (an index or empty page?)")
+        if late := too_long("reading the HTML"):
+            return late
+    if oversized := _over_bounds(text, options):
+        return quarantine("clean", oversized)
     repaired = repair_text(text)
+    if late := too_long("repairing the text"):
+        return late
     if context is not None and len(repaired.lines) != len(context.dom):  # a repair split a block: judge as text
         context, model = None, None if options.line_model is None else options.line_model.text
     stripped = strip_boilerplate(repaired.lines, headings)
@@ -163,6 +219,8 @@ def clean_document(
     if model is not None:
         verdicts = judge_lines(model, repaired.lines, stripped.removed, context)
         kept, judged_removed = drop_furniture(stripped.kept, verdicts)
+    if late := too_long("removing boilerplate"):
+        return late
     parsed = parse.parse_article(kept, headings)
     if model is not None:
         parsed.paragraphs, after_parsing = judge_paragraphs(parsed.paragraphs, verdicts)
@@ -174,6 +232,8 @@ def clean_document(
     body = "\n\n".join(body_texts)
     if not body:
         return quarantine("parse", "no body text found (only a title, dates, captions or links)")
+    if late := too_long("parsing"):
+        return late
     removed = sorted(stripped.removed + parsed.removed + judged_removed, key=lambda r: r.line_no)
     flags = list(parsed.flags)
     language = detect_language(body) if options.detect_language else None

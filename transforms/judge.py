@@ -35,11 +35,13 @@ class Verdict:
 @dataclass(frozen=True)
 class HtmlContext:
     """What an HTML page adds to its blocks' features: the DOM rows (one per input line), an extractor's text
-    and the JSON-LD articleBody, both folded (:func:`linefeatures.fold_for_match`)."""
+    and the JSON-LD articleBody, both folded (:func:`linefeatures.fold_for_match`), and the extractor's lines,
+    each folded (a block that is one of them is looked up without a scan)."""
 
     dom: Sequence[Sequence[float]]
     extract: str
     article_body: str | None
+    extract_lines: frozenset[str] = frozenset()
 
 
 def line_rows(
@@ -52,7 +54,8 @@ def line_rows(
     texts = [lines[i] for i in numbers]
     rows = page_features(texts, [i in junk for i in numbers], [i in meta for i in numbers])
     if page is not None:
-        rows = html_page_features(rows, [page.dom[i] for i in numbers], texts, page.extract, page.article_body)
+        dom = [page.dom[i] for i in numbers]
+        rows = html_page_features(rows, dom, texts, page.extract, page.article_body, page.extract_lines)
     return numbers, rows
 
 
