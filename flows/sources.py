@@ -29,6 +29,9 @@ RECORD_FIELDS = "url (optional), fetched_at (optional), and text or html"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+CHANGED_WHILE_READ = "changed while it was read (rewritten during the run): not cleaned; the next run reads it again"
+
+
 class InputError(ValueError):
     """The input location cannot be read at all (not a per-document problem)."""
 
@@ -167,6 +170,17 @@ def _file_id(path: Path) -> str:
     return hasher.hexdigest()
 
 
+def _read_steady(path: Path) -> bytes | None:
+    """A file's bytes, or None when it was being written while read (its size or modification time moved, or
+    the bytes read are not its size): a scraper rewriting a file must not give a mix of two versions."""
+    with path.open("rb") as f:
+        before = os.fstat(f.fileno())
+        data = f.read()
+        after = os.fstat(f.fileno())
+    steady = (before.st_size, before.st_mtime_ns) == (after.st_size, after.st_mtime_ns) and len(data) == after.st_size
+    return data if steady else None
+
+
 def _record_fields(record: Any, where: str) -> tuple[bytes, str, str | None]:
     if not isinstance(record, dict):
         raise ValueError(f"{where} is not an object with {RECORD_FIELDS}")
@@ -245,7 +259,9 @@ def _read_one(root: Path, ref: InputRef, max_bytes: int, cache: _ParquetCache) -
         size = path.stat().st_size
         if size > max_bytes:  # refused from its size: never read, not even to hash it (see _bounded_id)
             return refused(f"input is {size:,} bytes, over the {max_bytes:,}-byte limit")
-        data = path.read_bytes()
+        data = _read_steady(path)
+        if data is None:
+            return RawInput(ref, ref.label, None, "text", None, error=CHANGED_WHILE_READ)
         return RawInput(ref, ref.label, data, "html" if suffix in HTML_SUFFIXES else "text", article_id(data))
     if suffix == ".jsonl":
         with path.open("rb") as f:

@@ -113,6 +113,12 @@ def article_of(db: sqlite3.Connection, input_id: str) -> str | None:
     return None if row is None else row[0]
 
 
+def first_name(db: sqlite3.Connection, input_id: str) -> str | None:
+    """A name the ledger knows these bytes by (None: none yet)."""
+    row = db.execute("SELECT source_uri FROM seen WHERE input_id = ? LIMIT 1", (input_id,)).fetchone()
+    return None if row is None else row[0]
+
+
 # --- Ledger drafts: a cleaned batch's inputs, until deduplication settles their outcome ---------
 
 # (source_uri, input_id, group, article_id); group is "clean", "duplicate" or "unreadable"

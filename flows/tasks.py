@@ -40,6 +40,8 @@ class BatchStats:
     removed_by_category: Counter[str] = field(default_factory=Counter)
     quarantine_reasons: list[tuple[str, str, str]] = field(default_factory=list)
     article_of: dict[str, str | None] = field(default_factory=dict)  # input_id -> article_id or None
+    # Inputs whose bytes changed between fingerprinting and cleaning: quarantined, and retried by the next run.
+    changed: set[str] = field(default_factory=set)
 
     def add(self, other: BatchStats) -> None:
         """Add a batch's counts to a run's. Per-input details stay with the batch (a run's memory
@@ -95,7 +97,11 @@ def fingerprint_batch(input_dir: str, refs: list[sources.InputRef], max_bytes: i
     return Fingerprints([Fingerprint(r.ref, r.source_uri, r.input_id) for r in batch])
 
 
-def _clean(raw: sources.RawInput, options: CleanOptions) -> Article | Quarantined:
+def _clean(raw: sources.RawInput, expected: Fingerprint, options: CleanOptions) -> Article | Quarantined:
+    """One input as an article or a quarantine row. Bytes other than those its fingerprint read mean the file was
+    rewritten meanwhile: quarantined under the fingerprint's name, and the next run cleans what it then finds."""
+    if raw.input_id != expected.input_id or raw.error == sources.CHANGED_WHILE_READ:
+        return Quarantined(expected.source_uri, "read", sources.CHANGED_WHILE_READ, options.run_id)
     if raw.data is None:
         return Quarantined(raw.source_uri, "read", raw.error or "cannot read it", options.run_id)
     try:
@@ -108,22 +114,27 @@ def _clean(raw: sources.RawInput, options: CleanOptions) -> Article | Quarantine
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
 def clean_batch(
-    input_dir: str, refs: list[sources.InputRef], staging: str, part: str, options: CleanOptions
+    input_dir: str, inputs: list[Fingerprint], staging: str, part: str, options: CleanOptions
 ) -> BatchStats:
-    """Read, clean and stage one batch of new inputs."""
+    """Read, clean and stage one batch of new inputs (as their fingerprints named them)."""
     stats = BatchStats()
     articles: list[Article] = []
     quarantined: list[Quarantined] = []
-    for raw in sources.read_batch(Path(input_dir), refs, options.max_input_bytes):
-        result = _clean(raw, options)
+    raws = sources.read_batch(Path(input_dir), [fp.ref for fp in inputs], options.max_input_bytes)
+    for raw, expected in zip(raws, inputs, strict=True):
+        result = _clean(raw, expected, options)
         if isinstance(result, Article):
             articles.append(result)
             stats.removed_by_category.update(r.category for r in result.removed_lines)
         else:
             quarantined.append(result)
             stats.quarantine_reasons.append((result.source_uri, result.stage, result.reason))
-        if raw.input_id is not None:
-            stats.article_of[raw.input_id] = result.article_id if isinstance(result, Article) else None
+        if expected.input_id is None:
+            continue
+        if isinstance(result, Quarantined) and result.reason == sources.CHANGED_WHILE_READ:
+            stats.changed.add(expected.input_id)
+        else:
+            stats.article_of[expected.input_id] = result.article_id if isinstance(result, Article) else None
     stats.articles, stats.quarantined = len(articles), len(quarantined)
     for table, data in to_tables(articles, quarantined).items():
         warehouse.write_part(Path(staging), options.run_id, table, part, data)
@@ -132,8 +143,13 @@ def clean_batch(
 
 
 @io_task("stage-ledger")
-def stage_ledger(staging: str, run_id: str, part: str, rows: list[dict[str, Any]]) -> None:
+def stage_ledger(
+    staging: str, run_id: str, part: str, rows: list[dict[str, Any]], copies: list[dict[str, Any]] | None = None
+) -> None:
+    """A batch's ledger rows, and the quarantine rows of its copies of quarantined bytes (a part of their own)."""
     warehouse.write_part(Path(staging), run_id, "inputs", part, rows_to_table("inputs", rows))
+    copies_table = rows_to_table("quarantine", copies or [])
+    warehouse.write_part(Path(staging), run_id, "quarantine", f"{part}-copies", copies_table)
 
 
 @io_task("publish-run")
