@@ -29,11 +29,17 @@ A_GRAVE_LOST = re.compile("\u00c3(?=\\s|$)")
 
 # (\n and \r too: a repaired line holds none, but ftfy turns a mended U+2028 into \n)
 EXOTIC_SPACES = re.compile("[\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\t\v\f\n\r\x85]")
-ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Invisible: soft hyphen, zero-width characters, bidi embeddings, overrides and isolates (which can make a line
+# display in another order than it reads), invisible operators, byte-order mark. The direction marks U+200E and
+# U+200F stay: pages use them, and they change no order.
+ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u202a-\u202e\u2060-\u2069\ufeff]")
 SPACE_RUNS = re.compile(" {2,}")
 # C0 controls go before the mojibake check (removing one can join a mojibake pair); C1 controls
 # only after ftfy, which reads them as cp1252 bytes of latin-1-decoded mojibake.
 C0_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+# A terminal's colour and cursor codes ("\x1b[31m"), from text copied out of a console: the whole code goes,
+# not only its ESC.
+TERMINAL_ESCAPES = re.compile("\x1b\\[[0-?]*[ -/]*[@-~]")
 CONTROL_CHARS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 # --- Dates ----------------------------------------------------------------------------------

@@ -159,7 +159,11 @@ def repair_line(line: str, html_leftovers: bool = True) -> str:
     """
     for _ in range(MAX_PASSES):
         unescaped = unescape_entities(drop_inline_tags(line)) if html_leftovers else line
-        fixed = normalize_whitespace(fix_leftover_mojibake(fix_mojibake(chardata.C0_CONTROLS.sub("", unescaped))))
+        fixed = normalize_whitespace(
+            fix_leftover_mojibake(
+                fix_mojibake(chardata.C0_CONTROLS.sub("", chardata.TERMINAL_ESCAPES.sub("", unescaped)))
+            )
+        )
         if fixed == line:
             break
         line = fixed
