@@ -50,3 +50,13 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture(scope="session")
+def shared_api(prefect_harness: None) -> dict[str, str]:
+    """The environment for a `berita run` subprocess to use the session's Prefect API instead of starting a
+    private server (20-35 s each on a 2-core machine): for tests whose subject is the warehouse, not the
+    private server's life (those use their own PREFECT_HOME and no PREFECT_API_URL)."""
+    from prefect.settings import PREFECT_API_URL
+
+    return {"PREFECT_API_URL": str(PREFECT_API_URL.value())}

@@ -23,8 +23,10 @@ SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 PRE_COMMIT = ("staged-batch", "before-commit")
 
 
-def _berita(*args: str, prefect_home: Path, crash_at: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {"PREFECT_HOME": str(prefect_home), **({"BERITA_CRASH_AT": crash_at} if crash_at else {})}
+def _berita(
+    *args: str, prefect_home: Path, crash_at: str | None = None, api: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {"PREFECT_HOME": str(prefect_home), **({"BERITA_CRASH_AT": crash_at} if crash_at else {}), **(api or {})}
     return run_berita(*args, env=env)
 
 
@@ -49,13 +51,17 @@ def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def first_run(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path) -> tuple[Path, Path]:
+def first_run(
+    tmp_path_factory: pytest.TempPathFactory, prefect_home: Path, shared_api: dict[str, str]
+) -> tuple[Path, Path]:
     """A warehouse holding a successful run over three seeds, and an input folder with all five."""
     inputs = tmp_path_factory.mktemp("inputs")
     for seed in SEEDS[:3]:
         shutil.copy(seed, inputs / seed.name)
     warehouse = tmp_path_factory.mktemp("wh") / "warehouse"
-    done = _berita("run", "--input", str(inputs), "--warehouse", str(warehouse), prefect_home=prefect_home)
+    done = _berita(
+        "run", "--input", str(inputs), "--warehouse", str(warehouse), prefect_home=prefect_home, api=shared_api
+    )
     assert done.returncode == 0, done.stderr
     for seed in SEEDS[3:]:
         shutil.copy(seed, inputs / seed.name)
@@ -65,21 +71,22 @@ def first_run(tmp_path_factory: pytest.TempPathFactory, prefect_home: Path) -> t
 @pytest.mark.slow
 @pytest.mark.parametrize("point", POINTS)
 def test_a_run_killed_at_any_point_is_undone_or_completed(
-    point: str, first_run: tuple[Path, Path], prefect_home: Path, tmp_path: Path
+    point: str, first_run: tuple[Path, Path], prefect_home: Path, tmp_path: Path, shared_api: dict[str, str]
 ) -> None:
+    """(The runs use the session's Prefect API: the subject is the warehouse, and a private server's boot
+    took most of each run's time.)"""
     inputs, template = first_run
     warehouse = tmp_path / "warehouse"
     shutil.copytree(template, warehouse)
     before = snapshot(warehouse)
+    where = ("--input", str(inputs), "--warehouse", str(warehouse))
 
-    killed = _berita(
-        "run", "--input", str(inputs), "--warehouse", str(warehouse), prefect_home=prefect_home, crash_at=point
-    )
+    killed = _berita("run", *where, prefect_home=prefect_home, crash_at=point, api=shared_api)
     assert killed.returncode == -9, (point, killed.stderr[-2000:])
     if point in PRE_COMMIT:
         assert snapshot(warehouse) == before, "a run killed before it committed must leave the tables untouched"
 
-    done = _berita("run", "--input", str(inputs), "--warehouse", str(warehouse), prefect_home=prefect_home)
+    done = _berita("run", *where, prefect_home=prefect_home, api=shared_api)
     assert done.returncode == 0, done.stderr
     expected_note = "discarded the unfinished run" if point in PRE_COMMIT else "which was killed after it committed"
     assert expected_note in done.stdout

@@ -257,21 +257,23 @@ def test_a_second_ctrl_c_exits_130_at_once(corpus: Path, warehouse: Path, prefec
 
 @pytest.mark.slow
 @pytest.mark.parametrize("point", POINTS)
-def test_ctrl_c_at_any_point_leaves_the_run_undone_or_complete(point: str, prefect_home: Path, tmp_path: Path) -> None:
+def test_ctrl_c_at_any_point_leaves_the_run_undone_or_complete(
+    point: str, prefect_home: Path, tmp_path: Path, shared_api: dict[str, str]
+) -> None:
     """Ctrl-C at each crash point (delivered by the process to itself, as the terminal would):
-    before the commit the run is undone; after it, even mid-publish, the run is published whole."""
+    before the commit the run is undone; after it, even mid-publish, the run is published whole.
+    (The runs use the session's Prefect API: the private server's end is the other tests' subject.)"""
     inputs, warehouse = tmp_path / "inputs", tmp_path / "warehouse"
     inputs.mkdir()
     for seed in SEEDS[:3]:
         shutil.copy(seed, inputs / seed.name)
-    assert run_berita(
-        "run", "--input", str(inputs), "--warehouse", str(warehouse), env={"PREFECT_HOME": str(prefect_home)}
-    ).returncode == 0  # fmt: skip
+    home = {"PREFECT_HOME": str(prefect_home), **shared_api}
+    assert run_berita("run", "--input", str(inputs), "--warehouse", str(warehouse), env=home).returncode == 0
     for seed in SEEDS[3:]:
         shutil.copy(seed, inputs / seed.name)
     tables_before, runs_before = _tables(warehouse), _runs(warehouse)
 
-    env = {"PREFECT_HOME": str(prefect_home), "BERITA_INTERRUPT_AT": point}
+    env = {"PREFECT_HOME": str(prefect_home), "BERITA_INTERRUPT_AT": point, **shared_api}
     done = run_berita("run", "--input", str(inputs), "--warehouse", str(warehouse), env=env)
 
     assert done.returncode == EXIT_INTERRUPTED, (point, done.stderr[-3000:])
