@@ -8,6 +8,7 @@ import os
 import random
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -411,6 +412,14 @@ def test_a_warehouse_that_cannot_be_written_fails_clearly_and_stays_as_it_was(
         assert any(why in done.stderr for why in reasons), done.stderr
         assert "as it was" in done.stderr
         assert snapshot(warehouse) == before
+        if trouble == "read-only":  # compacting cannot write either: one line too; reading still works
+            compact = _berita("compact", "--warehouse", str(warehouse), home=home, api=shared_api)
+            assert compact.returncode == 2 and "Traceback" not in compact.stderr, compact.stderr[-1500:]
+            (line,) = compact.stderr.strip().splitlines()[-1:]
+            assert line.startswith("berita: error:") and "Read-only file system" in line, line
+            query = _berita("query", "select count(*) from articles", "--warehouse", str(warehouse), home=home, api={})
+            assert query.returncode == 0 and "5" in query.stdout, query.stderr[-1500:]
+            assert snapshot(warehouse) == before
     finally:
         subprocess.run(["umount", "-l", str(mount)], capture_output=True)
 
@@ -520,3 +529,32 @@ def test_the_document_bounds_are_settings() -> None:
     assert (settings.max_document_seconds, settings.max_text_lines) == (2.5, 500)
     with pytest.raises(ValueError, match="BERITA_MAX_DOCUMENT_SECONDS must be a number"):
         Settings.from_env({"BERITA_MAX_DOCUMENT_SECONDS": "soon"})
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("shape", ["a text just inside the bounds", "a 15 MB line of words"])
+def test_a_documents_memory_is_bounded(shape: str) -> None:
+    """Cleaning one document raises the process's peak memory by a bounded amount (measured in a fresh
+    interpreter): a 15 MB line of words took 1.7 GB before the bounds, as a 3-million-word article."""
+    code = """if True:
+        import json, resource, sys
+        from berita.transforms.article import CleanOptions, clean_document
+        sentence = "Kalimat nomor {} ini cukup panjang untuk menjadi paragraf berita yang wajar, kata dia. "
+        if sys.argv[1] == "inside":  # about 900,000 characters in 18,000 lines
+            data = "".join(sentence.format(i) + "\\n\\n" for i in range(9_000)).encode()
+        else:
+            data = b"kata " * 3_000_000
+        options = CleanOptions("m", "m")
+        clean_document(b"Judul\\n\\nJakarta - Kalimat pertama berita ini cukup panjang untuk dibaca.", "w", options)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        result = clean_document(data, "big.txt", options)
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+        print(json.dumps({"reason": getattr(result, "reason", None), "grown_mb": grown // 1024}))
+    """
+    which = "inside" if "inside" in shape else "line"
+    done = subprocess.run([sys.executable, "-c", code, which], cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    measured = json.loads(done.stdout)
+    bounded = "limit for one document" in (measured["reason"] or "")
+    assert bounded == (which == "line"), measured  # the text inside the bounds is cleaned, the line is not
+    assert measured["grown_mb"] < 400, f"{shape}: the peak grew by {measured['grown_mb']} MB"

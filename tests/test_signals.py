@@ -255,22 +255,34 @@ def test_a_second_ctrl_c_exits_130_at_once(corpus: Path, warehouse: Path, prefec
     assert _tables(warehouse) == tables_before
 
 
+@pytest.fixture(scope="module")
+def three_seeds(
+    tmp_path_factory: pytest.TempPathFactory, prefect_home: Path, shared_api: dict[str, str]
+) -> tuple[Path, Path]:
+    """A warehouse holding a run over three seeds, and an input folder holding all five."""
+    inputs, warehouse = tmp_path_factory.mktemp("inputs"), tmp_path_factory.mktemp("wh3") / "warehouse"
+    for seed in SEEDS[:3]:
+        shutil.copy(seed, inputs / seed.name)
+    home = {"PREFECT_HOME": str(prefect_home), **shared_api}
+    done = run_berita("run", "--input", str(inputs), "--warehouse", str(warehouse), env=home)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for seed in SEEDS[3:]:
+        shutil.copy(seed, inputs / seed.name)
+    return inputs, warehouse
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("point", POINTS)
 def test_ctrl_c_at_any_point_leaves_the_run_undone_or_complete(
-    point: str, prefect_home: Path, tmp_path: Path, shared_api: dict[str, str]
+    point: str, three_seeds: tuple[Path, Path], prefect_home: Path, tmp_path: Path, shared_api: dict[str, str]
 ) -> None:
     """Ctrl-C at each crash point (delivered by the process to itself, as the terminal would):
     before the commit the run is undone; after it, even mid-publish, the run is published whole.
     (The runs use the session's Prefect API: the private server's end is the other tests' subject.)"""
+    template_inputs, template = three_seeds
     inputs, warehouse = tmp_path / "inputs", tmp_path / "warehouse"
-    inputs.mkdir()
-    for seed in SEEDS[:3]:
-        shutil.copy(seed, inputs / seed.name)
-    home = {"PREFECT_HOME": str(prefect_home), **shared_api}
-    assert run_berita("run", "--input", str(inputs), "--warehouse", str(warehouse), env=home).returncode == 0
-    for seed in SEEDS[3:]:
-        shutil.copy(seed, inputs / seed.name)
+    shutil.copytree(template_inputs, inputs)
+    shutil.copytree(template, warehouse)
     tables_before, runs_before = _tables(warehouse), _runs(warehouse)
 
     env = {"PREFECT_HOME": str(prefect_home), "BERITA_INTERRUPT_AT": point, **shared_api}
