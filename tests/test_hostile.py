@@ -449,13 +449,17 @@ def test_a_folder_where_the_lock_file_goes_is_one_line(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_damaged_warehouse_file_is_one_line(tmp_path: Path, shared_api: dict[str, str]) -> None:
     """A part that is not Parquet (cut short, overwritten) stops the run with one line saying which and what to
-    do, for `run` and `query`, not an Arrow traceback."""
-    warehouse, home = tmp_path / "warehouse", tmp_path / "prefect"
-    done = _berita("run", "--input", str(REPO / "seeds"), "--warehouse", str(warehouse), home=home, api=shared_api)
-    assert done.returncode == 0, done.stderr
-    (part,) = (warehouse / "inputs").glob("run_id=*/*.parquet")
+    do, for `run`, `query` and `compact`, not an Arrow traceback."""
+    warehouse, home, inputs = tmp_path / "warehouse", tmp_path / "prefect", tmp_path / "inputs"
+    inputs.mkdir()
+    for seeds in (SEEDS[:2], SEEDS[2:]):  # two runs: compacting has two files of each table to merge
+        for seed in seeds:
+            shutil.copy(seed, inputs / seed.name)
+        done = _berita("run", "--input", str(inputs), "--warehouse", str(warehouse), home=home, api=shared_api)
+        assert done.returncode == 0, done.stderr
+    part = sorted((warehouse / "inputs").glob("run_id=*/*.parquet"))[0]
     part.write_bytes(b"not parquet at all")
-    for args in (("run", "--input", str(REPO / "seeds")), ("query", "select count(*) from inputs")):
+    for args in (("run", "--input", str(inputs)), ("query", "select count(*) from inputs"), ("compact",)):
         done = _berita(*args, "--warehouse", str(warehouse), home=home, api=shared_api)
         assert done.returncode == 2 and "Traceback" not in done.stderr, done.stderr
         assert part.name in done.stderr.strip().splitlines()[-1]
