@@ -201,16 +201,6 @@ def _core(sentence: Sequence[float], words: Sequence[float]) -> tuple[int, int]:
     return best_span
 
 
-def _window_mean(padded: np.ndarray, n: int, before: int, after: int, pad: int) -> np.ndarray:
-    """The mean of each of ``n`` values and its neighbours, ``before`` above and ``after`` below (as many as there
-    are), summed in order as ``sum(values[lo:hi])`` does; ``padded``: the values with ``pad`` zeros each side."""
-    total = np.zeros(n)
-    for k in range(pad - before, pad + after + 1):
-        total += padded[k : k + n]
-    i = np.arange(n)
-    return total / (np.minimum(n, i + after + 1) - np.maximum(0, i - before))
-
-
 def _short_runs(sentence: Sequence[float]) -> list[int]:
     """For each line that is not a sentence, the length of the run of such lines it is in (menus, lists,
     widgets); 0 for a sentence."""
@@ -291,10 +281,22 @@ def stacked_features(rows: np.ndarray, probs: np.ndarray) -> np.ndarray:
     [0.1, 0.9, 0.8, 0.0, 0.0, 0.6, 0.693, 0.693]
     """
     n = len(probs)
-    i = np.arange(n)
-    body = probs >= 0.5
-    last = np.concatenate(([-1], np.maximum.accumulate(np.where(body, i, -1))[:-1]))  # the body line above
-    following = np.concatenate((np.minimum.accumulate(np.where(body, i, n)[::-1])[::-1][1:], [n]))  # below
+    p = probs.tolist()
+    # how far the nearest body line above and below is (n: there is none), in plain Python: pages are short
+    since, until, above, below = [n] * n, [n] * n, -1, -1
+    for i, x in enumerate(p):
+        if above >= 0:
+            since[i] = i - above
+        if x >= 0.5:
+            above = i
+    for i in range(n - 1, -1, -1):
+        if below >= 0:
+            until[i] = below - i
+        if p[i] >= 0.5:
+            below = i
+    logs = np.log1p(np.array(since + until, dtype=float))
+    # the window's sum in order, as sum(values[lo:hi]) adds it
+    window = [sum(p[max(0, i - 3) : i + 4]) / (min(n, i + 4) - max(0, i - 3)) for i in range(n)]
     padded = np.concatenate((np.zeros(3), probs, np.zeros(3)))
     extra = np.stack(
         [
@@ -303,9 +305,9 @@ def stacked_features(rows: np.ndarray, probs: np.ndarray) -> np.ndarray:
             padded[4 : n + 4],
             padded[1 : n + 1],
             padded[5 : n + 5],
-            _window_mean(padded, n, 3, 3, 3),
-            np.log1p(np.where(last >= 0, i - last, n)),
-            np.log1p(np.where(following < n, following - i, n)),
+            np.array(window, dtype=float),
+            logs[:n],
+            logs[n:],
         ],
         axis=1,
     )
