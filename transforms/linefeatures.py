@@ -12,6 +12,7 @@ import collections
 import math
 import re
 from collections.abc import Collection, Sequence
+from itertools import repeat
 
 import numpy as np
 from berita.transforms import chardata
@@ -95,73 +96,119 @@ _SPECIAL = {w: b for w, b in _WORD_BITS.items() if b != _FUNCTION}
 _SPECIAL_ASCII = {w.encode(): b for w, b in _SPECIAL.items() if w.isascii()}
 _SPECIAL_WORDS, _SPECIAL_ASCII_WORDS = frozenset(_SPECIAL), frozenset(_SPECIAL_ASCII)
 _FUNCTION_ASCII = frozenset(w.encode() for w in FUNCTION_WORDS)
-# An ASCII line's words (``\w+`` runs) are its bytes split after every ASCII byte that is no word character
-# becomes a space: bytes.translate and split run in C, several times faster than ``_WORD.findall``.
-_BLANK_NON_WORD = bytes(c if chr(c).isalnum() or c == 95 or c > 127 else 32 for c in range(256))
+# A page's lines are read together, each step one C-level pass over all of them (str and bytes methods mapped
+# over the lines), so that a page of 25 lines costs a few dozen calls, not a few dozen a line.
+#
+# ASCII lines' words (``\w+`` runs) are their bytes split after every ASCII byte that is no word character
+# becomes a space (the line breaks between them stay): several times faster than ``_WORD.findall``.
+_BLANK_NON_WORD = bytes(c if c < 128 and (chr(c).isalnum() or c in (10, 95)) else 32 for c in range(256))
 # Punctuation that Indonesian lines hold besides ASCII (curly quotes, dashes, ellipsis): no word character, so a
-# space in its place leaves the words as they are, and the line ASCII.
+# space in its place leaves the words as they are, and most lines ASCII.
 _WIDE_PUNCTUATION = ("\u201c", "\u201d", "\u2018", "\u2019", "\u2013", "\u2014", "\u2026")
 # Every token that opens with A-Z is a space and a capital in the tokens joined by spaces, mapped so.
-_CAPITAL_OPENS = bytes(65 if 65 <= c < 91 else 32 if c == 32 else 97 for c in range(256))
-_DIGITS = b"0123456789"  # ASCII digits: no byte of a longer UTF-8 character is one
+_CAPITAL_OPENS = bytes(65 if 65 <= c < 91 else c if c in (10, 32) else 97 for c in range(256))
+_DIGITS = b"0123456789"  # ASCII digits: lowercasing keeps them, and no other character becomes one
 _PAIR = re.compile(r"\d[-./:]\d")  # every date and time shape holds a digit, a separator and a digit
 _ENDS_COMMA, _ENDS_BRACKET = frozenset(",;"), frozenset(")]")
 _OPEN_QUOTES, _BULLET_OPENS = frozenset("\"'\u201c\u2018"), frozenset(_BULLETS)
+_ELLIPSIS = ("...", "\u2026")
 
 
-def _word_facts(lo: str) -> tuple[int, int, int]:
-    r"""Of a lowercased line: how many words (``\w+`` runs) it has, how many are function words, and the bits
-    of all its words."""
-    if not lo.isascii():
-        for mark in _WIDE_PUNCTUATION:
-            if mark in lo:
-                lo = lo.replace(mark, " ")
+def _joined(lines: Sequence[str]) -> str:
+    """The lines joined by line breaks, a line's own line breaks made spaces (whitespace and no word either way)."""
+    page = "\n".join(lines)
+    return page if page.count("\n") == len(lines) - 1 else "\n".join(t.replace("\n", " ") for t in lines)
+
+
+def _bits_of(words: Collection[str | bytes], vocabulary: dict[str, int] | dict[bytes, int]) -> int:
     found = 0
-    if lo.isascii():
-        ascii_words = lo.encode("ascii").translate(_BLANK_NON_WORD).split()
-        for word in _SPECIAL_ASCII_WORDS.intersection(ascii_words):
-            found |= _SPECIAL_ASCII[word]
-        return len(ascii_words), sum(map(_FUNCTION_ASCII.__contains__, ascii_words)), found
-    words = _WORD.findall(lo)
-    for word in _SPECIAL_WORDS.intersection(words):
-        found |= _SPECIAL[word]
-    return len(words), sum(map(FUNCTION_WORDS.__contains__, words)), found
+    for word in words:
+        found |= vocabulary[word]  # type: ignore[index]  # words are keys of their vocabulary
+    return found
 
 
-def _shape_values(text: str) -> list[float | int | bool]:
-    """The shape of one non-empty line in the order of ``SHAPE``, with its character and token counts where
+def _word_columns(lows: Sequence[str]) -> tuple[list[int], list[int], list[int], list[int]]:
+    r"""Per lowercased line: its words (``\w+`` runs), its function words, the bits of all its words, and its
+    ASCII digits."""
+    page = _joined(lows)
+    if not page.isascii():
+        for mark in _WIDE_PUNCTUATION:
+            if mark in page:
+                page = page.replace(mark, " ")
+    # every other character outside ASCII becomes "?", and so a space: such lines are read again below
+    lines = page.encode("ascii", "replace").translate(_BLANK_NON_WORD).split(b"\n")
+    no_digits = map(bytes.translate, lines, repeat(None), repeat(_DIGITS))
+    digits = list(map(int.__sub__, map(len, lines), map(len, no_digits)))
+    words = list(map(bytes.split, lines))
+    counts = list(map(len, words))
+    function = list(map(sum, map(map, repeat(_FUNCTION_ASCII.__contains__), words)))
+    found = [_bits_of(w, _SPECIAL_ASCII) if w else 0 for w in map(_SPECIAL_ASCII_WORDS.intersection, words)]
+    if not page.isascii():
+        for i, lo in enumerate(page.split("\n")):
+            if not lo.isascii():
+                line_words = _WORD.findall(lo)
+                counts[i], function[i] = len(line_words), sum(map(FUNCTION_WORDS.__contains__, line_words))
+                found[i] = _bits_of(_SPECIAL_WORDS.intersection(line_words), _SPECIAL)
+    return counts, function, found, digits
+
+
+def _token_columns(texts: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
+    """Per line: its whitespace-separated tokens, those that open with A-Z, and those in capitals (more than one
+    character, a capital and no lower case: ``str.isupper``)."""
+    tokens = list(map(str.split, texts))
+    spaced = (" " + "\n ".join(map(" ".join, tokens))).encode("utf-8", "surrogatepass")
+    capitals = list(map(bytes.count, spaced.translate(_CAPITAL_OPENS).split(b"\n"), repeat(b" A")))
+    in_caps = list(map(sum, map(map, repeat(str.isupper), tokens)))
+    for i, count in enumerate(in_caps):
+        if count:  # a one-character token is never in capitals
+            in_caps[i] = count - sum(len(t) == 1 and t.isupper() for t in tokens[i])
+    return list(map(len, tokens)), capitals, in_caps
+
+
+def _shape_columns(texts: Sequence[str]) -> list[Sequence[float]]:
+    """The columns of ``SHAPE`` for a page's non-empty lines, with the character and token counts where
     ``log_chars`` and ``log_words`` go (a page's logarithms are taken together) and the page-level
     ``rule_junk``, ``rule_meta`` and ``repeated`` left False."""
-    lo = text.lower()
-    tokens = text.split()
-    n_tokens = len(tokens)
-    n_words, function, found = _word_facts(lo)
-    raw = text.encode("utf-8", "surrogatepass")
-    digits = len(raw) - len(raw.translate(None, _DIGITS))
-    pair = digits > 0 and _PAIR.search(text) is not None
-    ends_terminal = text.rstrip(_QUOTE_ENDS)[-1:] in _TERMINAL
-    last, first = text[-1:], text[:1]
-    capitals = (" " + " ".join(tokens)).encode("utf-8", "surrogatepass").translate(_CAPITAL_OPENS).count(b" A")
-    in_caps = sum(map(str.isupper, tokens))
-    if in_caps:  # a token in capitals has more than one character
-        in_caps -= sum(len(t) == 1 and t.isupper() for t in tokens)
-    per_token = n_tokens or 1
+    n = len(texts)
+    lows = list(map(str.lower, texts))
+    lengths = list(map(len, texts))
+    n_words, function, found, digits = _word_columns(lows)
+    n_tokens, capitals, in_caps = _token_columns(texts)
+    per_token = [k or 1 for k in n_tokens]
     # the patterns run only where their gates pass (every match does)
-    has_date = (
-        digits > 0
-        and (pair or found & _MONTH or any(c in text for c in FOLDS_TO_ASCII))
-        and _DATE.search(text) is not None
-    )
-    brand = found & _BRAND_WORD != 0 or (found & _BRAND_LEAD != 0 and _BRAND.search(lo) is not None)
+    has_date, has_time, brand = [False] * n, [False] * n, [f & _BRAND_WORD != 0 for f in found]
+    for i in [i for i, d in enumerate(digits) if d]:
+        text = texts[i]
+        pair = _PAIR.search(text) is not None
+        has_time[i] = pair and _TIME.search(text) is not None
+        dated = pair or found[i] & _MONTH or any(c in text for c in FOLDS_TO_ASCII)
+        has_date[i] = bool(dated) and _DATE.search(text) is not None
+    for i in [i for i, f in enumerate(found) if f & _BRAND_LEAD and not f & _BRAND_WORD]:
+        brand[i] = _BRAND.search(lows[i]) is not None
+    page, page_lo = "\n".join(texts), "\n".join(lows)
+    ends_terminal = [s[-1:] in _TERMINAL for s in map(str.rstrip, texts, repeat(_QUOTE_ENDS))]
+    last, first = [t[-1:] for t in texts], [t[:1] for t in texts]
+    false = [False] * n
     return [
-        len(text), n_tokens, ends_terminal, last == ":", last in _ENDS_COMMA, last in _ENDS_BRACKET,
-        first in _BULLET_OPENS, first.isdigit(), first in _OPEN_QUOTES, first.islower(),
-        capitals / per_token, in_caps / per_token, digits / len(text), function / (n_words or 1),
-        has_date, pair and _TIME.search(text) is not None, "|" in text, "http" in lo or "www." in lo or "@" in text,
-        found & _CTA != 0, found & _RELATED != 0, found & _PLATFORM != 0, found & _CREDIT != 0, brand,
-        n_tokens <= 3, n_tokens >= 25, ends_terminal and n_tokens >= 8, text.endswith(("...", "\u2026")),
-        False, False, False,
+        lengths, n_tokens, ends_terminal, [c == ":" for c in last], list(map(_ENDS_COMMA.__contains__, last)),
+        list(map(_ENDS_BRACKET.__contains__, last)), list(map(_BULLET_OPENS.__contains__, first)),
+        list(map(str.isdigit, first)), list(map(_OPEN_QUOTES.__contains__, first)), list(map(str.islower, first)),
+        list(map(int.__truediv__, capitals, per_token)), list(map(int.__truediv__, in_caps, per_token)),
+        list(map(int.__truediv__, digits, lengths)), [f / (w or 1) for f, w in zip(function, n_words, strict=True)],
+        has_date, has_time, [("|" in t) for t in texts] if "|" in page else false,
+        [("http" in lo or "www." in lo or "@" in t) for t, lo in zip(texts, lows, strict=True)]
+        if "http" in page_lo or "www." in page_lo or "@" in page
+        else false,
+        [f & _CTA != 0 for f in found], [f & _RELATED != 0 for f in found], [f & _PLATFORM != 0 for f in found],
+        [f & _CREDIT != 0 for f in found], brand, [k <= 3 for k in n_tokens], [k >= 25 for k in n_tokens],
+        [e and k >= 8 for e, k in zip(ends_terminal, n_tokens, strict=True)],
+        list(map(str.endswith, texts, repeat(_ELLIPSIS))), false, false, false,
     ]  # fmt: skip
+
+
+def _matrix(columns: list[Sequence[float]], n: int) -> np.ndarray:
+    """The columns as the rows of a C-ordered matrix (a row a line), as the model's products read it."""
+    return np.ascontiguousarray(np.array(columns, dtype=float).reshape(len(columns), n).T)
 
 
 def shape_rows(texts: Sequence[str]) -> np.ndarray:
@@ -171,7 +218,7 @@ def shape_rows(texts: Sequence[str]) -> np.ndarray:
     >>> rows[:, [SHAPE.index("related"), SHAPE.index("ends_terminal"), SHAPE.index("has_date")]].tolist()
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     """
-    out = np.array([_shape_values(t) for t in texts], dtype=float).reshape(len(texts), len(SHAPE))
+    out = _matrix(_shape_columns(texts), len(texts))
     _log1p_columns(out, _SHAPE_LOGS)
     return out
 
@@ -245,24 +292,34 @@ def page_features(texts: Sequence[str], rule_junk: Sequence[bool], rule_meta: Se
     n = len(texts)
     if n == 0:
         return np.zeros((0, len(NAMES)))
-    rows = [_shape_values(t) for t in texts]
+    shape = _shape_columns(texts)
     seen = collections.Counter(texts)
-    for row, text, junk, meta in zip(rows, texts, rule_junk, rule_meta, strict=True):
-        row[_JUNK], row[_META], row[_REPEATED] = bool(junk), bool(meta), seen[text] > 1
-    sentence = [float(row[_SENTENCE]) for row in rows]
+    shape[_JUNK], shape[_META], shape[_REPEATED] = (
+        list(map(bool, rule_junk)),
+        list(map(bool, rule_meta)),
+        [seen[t] > 1 for t in texts],
+    )
+    sentence = list(map(float, shape[_SENTENCE]))
     # the core's gains as the line-by-line computation had them: expm1 of log1p of the token count, in floats
-    start, end = _core(sentence, [math.expm1(math.log1p(row[_TOKENS])) for row in rows])
-    runs, doc_lines, share = _short_runs(sentence), math.log1p(n), sum(sentence) / n
-    for i, row in enumerate(rows):
-        before, after = rows[i - 1] if i else _NO_LINE, rows[i + 1] if i + 1 < n else _NO_LINE
-        lo, hi = max(0, i - 2), min(n, i + 3)
-        row += (  # in the order of CONTEXT
-            i / n, start <= i <= end, i < start, i > end, start - i if i < start else i - end if i > end else 0,
-            runs[i], n - 1 - i, before[_SENTENCE], after[_SENTENCE], before[_JUNK], after[_JUNK],
-            before[_RELATED_COL], after[_RELATED_COL], before[_SHORT], after[_SHORT], sum(sentence[lo:hi]) / (hi - lo),
-            before[_COLON], doc_lines, share, before[_DATED], after[_DATED],
-        )  # fmt: skip
-    out = np.array(rows, dtype=float)
+    start, end = _core(sentence, [math.expm1(math.log1p(k)) for k in shape[_TOKENS]])
+    lines = range(n)
+    windows = [(max(0, i - 2), min(n, i + 3)) for i in lines]
+
+    def before(column: int) -> list[float]:
+        return [_NO_LINE[column], *shape[column][:-1]]
+
+    def after(column: int) -> list[float]:
+        return [*shape[column][1:], _NO_LINE[column]]
+
+    context: list[Sequence[float]] = [  # in the order of CONTEXT
+        [i / n for i in lines], [start <= i <= end for i in lines], [i < start for i in lines],
+        [i > end for i in lines], [start - i if i < start else i - end if i > end else 0 for i in lines],
+        _short_runs(sentence), [n - 1 - i for i in lines], before(_SENTENCE), after(_SENTENCE), before(_JUNK),
+        after(_JUNK), before(_RELATED_COL), after(_RELATED_COL), before(_SHORT), after(_SHORT),
+        [sum(sentence[lo:hi]) / (hi - lo) for lo, hi in windows], before(_COLON), [math.log1p(n)] * n,
+        [sum(sentence) / n] * n, before(_DATED), after(_DATED),
+    ]  # fmt: skip
+    out = _matrix(shape + context, n)
     _log1p_columns(out, _LOGS)
     return out
 
