@@ -1,4 +1,4 @@
-"""The line model's features, computed a page at a time in numpy, are exactly those of a plain line-by-line
+"""The line model's features, built a line at a time into one matrix a page, are exactly those of a plain line-by-line
 reference (the one the shipped weights were first trained on): on every labelled line and on generated text."""
 
 from __future__ import annotations

@@ -9,16 +9,14 @@ outlet or a string of one page: the same features describe a page from an outlet
 from __future__ import annotations
 
 import collections
-import functools
-import itertools
 import math
 import re
 from collections.abc import Collection, Sequence
+from itertools import repeat
 
 import numpy as np
 from berita.transforms import chardata
 from berita.transforms.blocks import DOM
-from numpy.typing import ArrayLike, NDArray
 
 # Words that carry Indonesian running text; teasers, menus and credits have few of them.
 FUNCTION_WORDS = frozenset(
@@ -71,58 +69,20 @@ CONTEXT = (
     "prev_has_date", "next_has_date",
 )  # fmt: skip
 NAMES = SHAPE + CONTEXT
-_IDX = {name: i for i, name in enumerate(SHAPE)}
 
-# What a page's characters are, as bits. The tests check each against the predicate it stands for.
-_SPACE, _WORDCHAR, _DECIMAL, _DIGIT, _UPPER, _UNCAPS, _LOWER, _FOLDS, _BULLET, _OPEN_QUOTE = (1 << b for b in range(10))
-_D = re.compile(r"\d")
 # The characters other than A-Z and a-z that an IGNORECASE pattern matches to an ASCII letter ('ſ', 'K'): a
 # month name can be written with them, and then it is not a word of the lowercased line.
 FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 
-
-@functools.cache
-def _char_bits(code: int) -> int:
-    c = chr(code)
-    return (
-        _SPACE * c.isspace()  # what str.split() splits on
-        | _WORDCHAR * (_WORD.fullmatch(c) is not None)
-        | _DECIMAL * (_D.fullmatch(c) is not None)
-        | _DIGIT * c.isdigit()
-        | _UPPER * c.isupper()
-        | _UNCAPS * (not ("A" + c).isupper())  # a lower or title case letter: a word holding it is not in capitals
-        | _LOWER * c.islower()
-        | _FOLDS * (c in FOLDS_TO_ASCII)
-        | _BULLET * (c in _BULLETS)
-        | _OPEN_QUOTE * (c in "\"'\u201c\u2018")
-    )
-
-
-_LATIN1_BITS = np.array([_char_bits(c) for c in range(256)], dtype=np.uint16)
-
-
-def _codes(text: str) -> np.ndarray:
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def _bits(codes: np.ndarray) -> np.ndarray:
-    """The bits of each character (a table for Latin-1, the predicates for the few others a page holds)."""
-    bits = _LATIN1_BITS.take(codes, mode="clip")
-    wide = np.flatnonzero(codes > 255)
-    if wide.size:
-        bits[wide] = np.fromiter(map(_char_bits, codes[wide].tolist()), dtype=np.uint16, count=wide.size)
-    return bits
-
-
-# What a (lowercased) word says of its line, as bits; the end of a line is a word of its own.
-_FUNCTION, _CTA, _RELATED, _PLATFORM, _CREDIT, _BRAND_WORD, _BRAND_LEAD, _MONTH, _LINE_END = (1 << b for b in range(9))
+# What a (lowercased) word says of its line, as bits.
+_FUNCTION, _CTA, _RELATED, _PLATFORM, _CREDIT, _BRAND_WORD, _BRAND_LEAD, _MONTH = (1 << b for b in range(8))
 _BRANDS = [b.lower() for b in chardata.OUTLET_BRANDS]
 # A brand that is one word is in a line's words exactly when _BRAND finds it; a longer one ('cnn indonesia',
 # 'jpnn.com') or a domain needs the pattern, and only where its first word is one of the line's words (every
 # brand opens with a word character: the tests check it).
 _LEADS = {m.group() for b in (*_BRANDS, *_DOMAINS) if (m := _WORD.match(b)) and not _WORD.fullmatch(b)}
 _LEADS |= {m.group() for d in _DOMAINS if (m := _WORD.match(d))}
-_WORD_BITS: dict[str, int] = {"\x00": _LINE_END}
+_WORD_BITS: dict[str, int] = {}
 for _bit, _vocabulary in (
     (_FUNCTION, FUNCTION_WORDS), (_CTA, CTA_WORDS), (_RELATED, RELATED_WORDS), (_PLATFORM, PLATFORM_WORDS),
     (_CREDIT, CREDIT_WORDS), (_BRAND_WORD, {b for b in _BRANDS if _WORD.fullmatch(b)}), (_BRAND_LEAD, _LEADS),
@@ -130,141 +90,137 @@ for _bit, _vocabulary in (
 ):  # fmt: skip
     for _w in _vocabulary:
         _WORD_BITS[_w] = _WORD_BITS.get(_w, 0) | _bit
+# The words that say more than "function word" (a line holds few of them: one set intersection finds them), as
+# str and as the ASCII bytes an ASCII line's words are split into.
+_SPECIAL = {w: b for w, b in _WORD_BITS.items() if b != _FUNCTION}
+_SPECIAL_ASCII = {w.encode(): b for w, b in _SPECIAL.items() if w.isascii()}
+_SPECIAL_WORDS, _SPECIAL_ASCII_WORDS = frozenset(_SPECIAL), frozenset(_SPECIAL_ASCII)
+_FUNCTION_ASCII = frozenset(w.encode() for w in FUNCTION_WORDS)
+# A page's lines are read together, each step one C-level pass over all of them (str and bytes methods mapped
+# over the lines), so that a page of 25 lines costs a few dozen calls, not a few dozen a line.
+#
+# ASCII lines' words (``\w+`` runs) are their bytes split after every ASCII byte that is no word character
+# becomes a space (the line breaks between them stay): several times faster than ``_WORD.findall``.
+_BLANK_NON_WORD = bytes(c if c < 128 and (chr(c).isalnum() or c in (10, 95)) else 32 for c in range(256))
+# Punctuation that Indonesian lines hold besides ASCII (curly quotes, dashes, ellipsis): no word character, so a
+# space in its place leaves the words as they are, and most lines ASCII.
+_WIDE_PUNCTUATION = ("\u201c", "\u201d", "\u2018", "\u2019", "\u2013", "\u2014", "\u2026")
+# Every token that opens with A-Z is a space and a capital in the tokens joined by spaces, mapped so.
+_CAPITAL_OPENS = bytes(65 if 65 <= c < 91 else c if c in (10, 32) else 97 for c in range(256))
+_DIGITS = b"0123456789"  # ASCII digits: lowercasing keeps them, and no other character becomes one
+_PAIR = re.compile(r"\d[-./:]\d")  # every date and time shape holds a digit, a separator and a digit
+_ENDS_COMMA, _ENDS_BRACKET = frozenset(",;"), frozenset(")]")
+_OPEN_QUOTES, _BULLET_OPENS = frozenset("\"'\u201c\u2018"), frozenset(_BULLETS)
+_ELLIPSIS = ("...", "\u2026")
 
-_SEP = " \n "  # between a page's lines: no word, no token, no digit
+
+def _joined(lines: Sequence[str]) -> str:
+    """The lines joined by line breaks, a line's own line breaks made spaces (whitespace and no word either way)."""
+    page = "\n".join(lines)
+    return page if page.count("\n") == len(lines) - 1 else "\n".join(t.replace("\n", " ") for t in lines)
 
 
-def _line_starts(lengths: np.ndarray) -> np.ndarray:
-    """Where each line starts in the lines joined with ``_SEP`` (each line's span runs to the next one's start:
-    the separator adds nothing to a count)."""
-    starts = np.zeros(len(lengths), dtype=np.int64)
-    np.cumsum(lengths[:-1] + len(_SEP), out=starts[1:])
-    return starts
+def _bits_of(words: Collection[str | bytes], vocabulary: dict[str, int] | dict[bytes, int]) -> int:
+    found = 0
+    for word in words:
+        found |= vocabulary[word]  # type: ignore[index]  # words are keys of their vocabulary
+    return found
 
 
-def _per_line(values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    return np.add.reduceat(values, starts, dtype=np.int64)
+def _word_columns(lows: Sequence[str]) -> tuple[list[int], list[int], list[int], list[int]]:
+    r"""Per lowercased line: its words (``\w+`` runs), its function words, the bits of all its words, and its
+    ASCII digits."""
+    page = _joined(lows)
+    if not page.isascii():
+        for mark in _WIDE_PUNCTUATION:
+            if mark in page:
+                page = page.replace(mark, " ")
+    # every other character outside ASCII becomes "?", and so a space: such lines are read again below
+    lines = page.encode("ascii", "replace").translate(_BLANK_NON_WORD).split(b"\n")
+    no_digits = map(bytes.translate, lines, repeat(None), repeat(_DIGITS))
+    digits = list(map(int.__sub__, map(len, lines), map(len, no_digits)))
+    words = list(map(bytes.split, lines))
+    counts = list(map(len, words))
+    function = list(map(sum, map(map, repeat(_FUNCTION_ASCII.__contains__), words)))
+    found = [_bits_of(w, _SPECIAL_ASCII) if w else 0 for w in map(_SPECIAL_ASCII_WORDS.intersection, words)]
+    if not page.isascii():
+        for i, lo in enumerate(page.split("\n")):
+            if not lo.isascii():
+                line_words = _WORD.findall(lo)
+                counts[i], function[i] = len(line_words), sum(map(FUNCTION_WORDS.__contains__, line_words))
+                found[i] = _bits_of(_SPECIAL_WORDS.intersection(line_words), _SPECIAL)
+    return counts, function, found, digits
 
 
-def _tokens(codes: np.ndarray, bits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Where the page's whitespace-separated tokens open, and which open a token in capitals (more than one
+def _token_columns(texts: Sequence[str]) -> tuple[list[int], list[int], list[int]]:
+    """Per line: its whitespace-separated tokens, those that open with A-Z, and those in capitals (more than one
     character, a capital and no lower case: ``str.isupper``)."""
-    solid = (bits & _SPACE) == 0
-    opens = solid.copy()
-    opens[1:] &= ~solid[:-1]
-    at = np.flatnonzero(opens)
-    in_caps = np.zeros(len(codes), dtype=bool)
-    if at.size:
-        # each token's characters run from its first to the next token's first (the spaces between add nothing)
-        upper = np.add.reduceat((bits & _UPPER) != 0, at, dtype=np.int64)
-        uncaps = np.add.reduceat((bits & _UNCAPS) != 0, at, dtype=np.int64)
-        chars = np.add.reduceat(solid, at, dtype=np.int64)
-        in_caps[at] = (upper > 0) & (uncaps == 0) & (chars > 1)
-    return opens, in_caps
+    tokens = list(map(str.split, texts))
+    spaced = (" " + "\n ".join(map(" ".join, tokens))).encode("utf-8", "surrogatepass")
+    capitals = list(map(bytes.count, spaced.translate(_CAPITAL_OPENS).split(b"\n"), repeat(b" A")))
+    in_caps = list(map(sum, map(map, repeat(str.isupper), tokens)))
+    for i, count in enumerate(in_caps):
+        if count:  # a one-character token is never in capitals
+            in_caps[i] = count - sum(len(t) == 1 and t.isupper() for t in tokens[i])
+    return list(map(len, tokens)), capitals, in_caps
 
 
-def _words(page: str, lows: list[str], like: tuple[np.ndarray, np.ndarray, np.ndarray]) -> tuple[np.ndarray, ...]:
-    r"""Per lowercased line (``lows``, joined with ``_SEP`` in ``page``): how many words (``\w+`` runs) it has, how
-    many are function words, and the bits of all its words. ``like``: the original page's character bits, line
-    starts and lengths, which hold for the lowercased page when it is as long (lowercasing a character into one
-    keeps it a word character or not: the tests check it)."""
-    codes = _codes(page + _SEP)
-    bits, starts, lengths = like
-    if len(codes) != len(bits):
-        bits = _bits(codes)
-        lengths = np.fromiter(map(len, lows), dtype=np.int64, count=len(lows))
-        starts = _line_starts(lengths)
-    # the page with every non-word character a space and each separator's newline a NUL: its split() is the
-    # lines' words, in order, each line's closed by "\x00"
-    blanked = np.where((bits & _WORDCHAR) != 0, codes, 32)
-    blanked[starts + lengths + 1] = 0
-    words = blanked.tobytes().decode("utf-32-le").split()
-    bits = np.fromiter(map(_WORD_BITS.get, words, itertools.repeat(0)), dtype=np.uint16, count=len(words))
-    ends = np.flatnonzero(bits & _LINE_END)
-    opens = np.concatenate(([0], ends[:-1] + 1))
-    function = np.add.reduceat((bits & _FUNCTION) != 0, opens, dtype=np.int64)
-    return ends - opens, function, np.bitwise_or.reduceat(bits, opens)
+def _shape_columns(texts: Sequence[str]) -> list[Sequence[float]]:
+    """The columns of ``SHAPE`` for a page's non-empty lines, with the character and token counts where
+    ``log_chars`` and ``log_words`` go (a page's logarithms are taken together) and the page-level
+    ``rule_junk``, ``rule_meta`` and ``repeated`` left False."""
+    n = len(texts)
+    lows = list(map(str.lower, texts))
+    lengths = list(map(len, texts))
+    n_words, function, found, digits = _word_columns(lows)
+    n_tokens, capitals, in_caps = _token_columns(texts)
+    per_token = [k or 1 for k in n_tokens]
+    # the patterns run only where their gates pass (every match does)
+    has_date, has_time, brand = [False] * n, [False] * n, [f & _BRAND_WORD != 0 for f in found]
+    for i in [i for i, d in enumerate(digits) if d]:
+        text = texts[i]
+        pair = _PAIR.search(text) is not None
+        has_time[i] = pair and _TIME.search(text) is not None
+        dated = pair or found[i] & _MONTH or any(c in text for c in FOLDS_TO_ASCII)
+        has_date[i] = bool(dated) and _DATE.search(text) is not None
+    for i in [i for i, f in enumerate(found) if f & _BRAND_LEAD and not f & _BRAND_WORD]:
+        brand[i] = _BRAND.search(lows[i]) is not None
+    page, page_lo = "\n".join(texts), "\n".join(lows)
+    ends_terminal = [s[-1:] in _TERMINAL for s in map(str.rstrip, texts, repeat(_QUOTE_ENDS))]
+    last, first = [t[-1:] for t in texts], [t[:1] for t in texts]
+    false = [False] * n
+    return [
+        lengths, n_tokens, ends_terminal, [c == ":" for c in last], list(map(_ENDS_COMMA.__contains__, last)),
+        list(map(_ENDS_BRACKET.__contains__, last)), list(map(_BULLET_OPENS.__contains__, first)),
+        list(map(str.isdigit, first)), list(map(_OPEN_QUOTES.__contains__, first)), list(map(str.islower, first)),
+        list(map(int.__truediv__, capitals, per_token)), list(map(int.__truediv__, in_caps, per_token)),
+        list(map(int.__truediv__, digits, lengths)), [f / (w or 1) for f, w in zip(function, n_words, strict=True)],
+        has_date, has_time, [("|" in t) for t in texts] if "|" in page else false,
+        [("http" in lo or "www." in lo or "@" in t) for t, lo in zip(texts, lows, strict=True)]
+        if "http" in page_lo or "www." in page_lo or "@" in page
+        else false,
+        [f & _CTA != 0 for f in found], [f & _RELATED != 0 for f in found], [f & _PLATFORM != 0 for f in found],
+        [f & _CREDIT != 0 for f in found], brand, [k <= 3 for k in n_tokens], [k >= 25 for k in n_tokens],
+        [e and k >= 8 for e, k in zip(ends_terminal, n_tokens, strict=True)],
+        list(map(str.endswith, texts, repeat(_ELLIPSIS))), false, false, false,
+    ]  # fmt: skip
 
 
-def _searched(pattern: re.Pattern[str], texts: Sequence[str], maybe: np.ndarray) -> np.ndarray:
-    """Whether ``pattern`` is in each text, searched only where ``maybe`` (a gate that every match passes)."""
-    out = np.zeros(len(texts), dtype=bool)
-    for i in np.flatnonzero(maybe).tolist():
-        out[i] = pattern.search(texts[i]) is not None
-    return out
-
-
-def _line_of(starts: np.ndarray, positions: np.ndarray) -> NDArray[np.intp]:
-    """The line (index into ``starts``, the lines' first characters) each character position is on."""
-    return np.asarray(np.searchsorted(starts, positions, side="right"), dtype=np.intp) - 1
+def _matrix(columns: list[Sequence[float]], n: int) -> np.ndarray:
+    """The columns as the rows of a C-ordered matrix (a row a line), as the model's products read it."""
+    return np.ascontiguousarray(np.array(columns, dtype=float).reshape(len(columns), n).T)
 
 
 def shape_rows(texts: Sequence[str]) -> np.ndarray:
-    """The shape of each of a page's non-empty lines, as the rows of a matrix with the columns of ``SHAPE``;
-    the page's lines are read together, character by character.
+    """The shape of each of a page's non-empty lines, as the rows of a matrix with the columns of ``SHAPE``.
 
     >>> rows = shape_rows(["Baca juga: Polisi Tangkap Dua Pencuri Motor", "Jakarta, 12 Mei 2024 10:15 WIB"])
     >>> rows[:, [SHAPE.index("related"), SHAPE.index("ends_terminal"), SHAPE.index("has_date")]].tolist()
     [[1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]
     """
-    n = len(texts)
-    lengths = np.fromiter(map(len, texts), dtype=np.int64, count=n)
-    starts = _line_starts(lengths)
-    page = _SEP.join(texts) + _SEP
-    codes = _codes(page)
-    bits = _bits(codes)
-    last = codes[starts + lengths - 1]
-    opens, in_caps = _tokens(codes, bits)
-    tokens = _per_line(opens, starts)
-    digits = _per_line((codes - 48) < 10, starts)  # codes are unsigned: 0-9 only
-    # every date and time shape holds a digit, a separator and a digit; a date of words holds a month name
-    pair = np.zeros(len(codes), dtype=bool)
-    pair[:-2] = ((bits[:-2] & bits[2:] & _DECIMAL) != 0) & (((codes[1:-1] - 45) < 3) | (codes[1:-1] == 58))
-    pairs = np.zeros(n, dtype=bool)
-    pairs[_line_of(starts, np.flatnonzero(pair))] = True
-    folds = np.zeros(n, dtype=bool)
-    folds[_line_of(starts, np.flatnonzero(bits & _FOLDS))] = True
-    lows = [t.lower() for t in texts]
-    page_lo = _SEP.join(lows)
-    words, function, found = _words(page_lo, lows, (bits, starts, lengths))
-    stripped = [t.rstrip(_QUOTE_ENDS) for t in texts]
-    ends_terminal = np.array([s[-1:] in _TERMINAL and s != "" for s in stripped], dtype=bool)
-    nt = np.maximum(tokens, 1)
-    brand = (found & _BRAND_WORD) != 0
-    columns: dict[str, ArrayLike] = {
-        "log_chars": np.log1p(lengths),
-        "log_words": np.log1p(tokens),
-        "ends_terminal": ends_terminal,
-        "ends_colon": last == 58,
-        "ends_comma": (last == 44) | (last == 59),
-        "ends_bracket": (last == 41) | (last == 93),
-        "starts_bullet": (bits[starts] & _BULLET) != 0,
-        "starts_digit": (bits[starts] & _DIGIT) != 0,
-        "starts_quote": (bits[starts] & _OPEN_QUOTE) != 0,
-        "starts_lower": (bits[starts] & _LOWER) != 0,
-        "cap_share": _per_line(opens & ((codes - 65) < 26), starts) / nt,
-        "caps_share": _per_line(in_caps, starts) / nt,
-        "digit_share": digits / lengths,
-        "function_share": function / np.maximum(words, 1),
-        "has_date": _searched(_DATE, texts, (digits > 0) & (pairs | folds | ((found & _MONTH) != 0))),
-        "has_time": _searched(_TIME, texts, (digits > 0) & pairs),
-        "has_pipe": "|" in page and [("|" in t) for t in texts],
-        "has_url": ("http" in page_lo or "www." in page_lo or "@" in page)
-        and [("http" in lo or "www." in lo or "@" in t) for t, lo in zip(texts, lows, strict=True)],
-        "cta": (found & _CTA) != 0,
-        "related": (found & _RELATED) != 0,
-        "platform": (found & _PLATFORM) != 0,
-        "credit": (found & _CREDIT) != 0,
-        "brand": brand | _searched(_BRAND, lows, ~brand & ((found & _BRAND_LEAD) != 0)),
-        "short": tokens <= 3,
-        "very_long": tokens >= 25,
-        "sentence": ends_terminal & (tokens >= 8),
-        "ends_ellipsis": [t.endswith(("...", "\u2026")) for t in texts],
-    }
-    out = np.zeros((len(SHAPE), n))
-    for name, values in columns.items():
-        out[_IDX[name]] = values
-    return out.T
+    out = _matrix(_shape_columns(texts), len(texts))
+    _log1p_columns(out, _SHAPE_LOGS)
+    return out
 
 
 def shape_features(text: str) -> list[float]:
@@ -292,32 +248,41 @@ def _core(sentence: Sequence[float], words: Sequence[float]) -> tuple[int, int]:
     return best_span
 
 
-def _window_mean(padded: np.ndarray, n: int, before: int, after: int, pad: int) -> np.ndarray:
-    """The mean of each of ``n`` values and its neighbours, ``before`` above and ``after`` below (as many as there
-    are), summed in order as ``sum(values[lo:hi])`` does; ``padded``: the values with ``pad`` zeros each side."""
-    total = np.zeros(n)
-    for k in range(pad - before, pad + after + 1):
-        total += padded[k : k + n]
-    i = np.arange(n)
-    return total / (np.minimum(n, i + after + 1) - np.maximum(0, i - before))
-
-
-def _short_runs(sentence: np.ndarray) -> np.ndarray:
+def _short_runs(sentence: Sequence[float]) -> list[int]:
     """For each line that is not a sentence, the length of the run of such lines it is in (menus, lists,
     widgets); 0 for a sentence."""
-    other = sentence == 0
-    opens = other.copy()
-    opens[1:] &= ~other[:-1]
-    run = np.cumsum(opens) - 1
-    out = np.zeros(len(sentence))
-    out[other] = np.bincount(run[other])[run[other]]
+    out = [0] * len(sentence)
+    start = 0
+    for i, s in enumerate([*sentence, 1.0]):
+        if s:
+            out[start:i] = [i - start] * (i - start)
+            start = i + 1
     return out
+
+
+_SENTENCE, _JUNK, _META, _REPEATED, _RELATED_COL, _SHORT, _COLON, _DATED = (
+    SHAPE.index(name)
+    for name in ("sentence", "rule_junk", "rule_meta", "repeated", "related", "short", "ends_colon", "has_date")
+)
+_TOKENS = SHAPE.index("log_words")  # holds the token count until the page's logarithms are taken
+# What a line's neighbour features are when it has no neighbour there: a short line, and nothing else.
+_NO_LINE = [1.0 if i == _SHORT else 0.0 for i in range(len(SHAPE))]
+# The columns that hold counts until the page's logarithms are taken, in one call (a call a column would cost
+# more than the logarithms themselves on a page of 25 lines).
+_SHAPE_LOGS = [SHAPE.index("log_chars"), _TOKENS]
+_LOGS = _SHAPE_LOGS + [len(SHAPE) + CONTEXT.index(c) for c in ("log_to_core", "short_run", "lines_left")]
+
+
+def _log1p_columns(out: np.ndarray, columns: list[int]) -> None:
+    # numpy's log1p on a contiguous copy, as the columns were taken before: the figures the weights were trained on
+    out[:, columns] = np.log1p(out[:, columns].copy(order="C"))
 
 
 def page_features(texts: Sequence[str], rule_junk: Sequence[bool], rule_meta: Sequence[bool]) -> np.ndarray:
     """Feature rows for a page's non-empty lines (``texts``), in order, with what the rule table said of each
     (``rule_junk``: removed as boilerplate; ``rule_meta``: lifted as metadata), as a matrix with the columns
-    of ``NAMES``.
+    of ``NAMES``. A page's lines are few (25 or so): the rows are built in plain Python, a list a line, and
+    become a matrix once.
 
     >>> rows = page_features(["Menu", "Polisi menangkap dua orang yang diduga mencuri motor di Bekasi.", "Terpopuler"],
     ...                      [False, False, False], [False, False, False])
@@ -325,53 +290,38 @@ def page_features(texts: Sequence[str], rule_junk: Sequence[bool], rule_meta: Se
     (True, np.float64(1.0))
     """
     n = len(texts)
-    out = np.zeros((n, len(NAMES)))
     if n == 0:
-        return out
-    shape, context = out[:, : len(SHAPE)], out[:, len(SHAPE) :]
-    shape[:] = shape_rows(texts)
+        return np.zeros((0, len(NAMES)))
+    shape = _shape_columns(texts)
     seen = collections.Counter(texts)
-    shape[:, _IDX["rule_junk"]] = rule_junk
-    shape[:, _IDX["rule_meta"]] = rule_meta
-    shape[:, _IDX["repeated"]] = [seen[t] > 1 for t in texts]
-    sentence = shape[:, _IDX["sentence"]]
-    # the core's gains as the line-by-line computation had them: expm1 of log1p of the token count, in floats
-    tokens = np.rint(np.expm1(shape[:, _IDX["log_words"]])).astype(np.int64).tolist()
-    start, end = _core(sentence.tolist(), [math.expm1(math.log1p(k)) for k in tokens])
-    i = np.arange(n)
-    context[:, _AROUND] = np.hstack(
-        [np.vstack([_BEFORE_FIRST, shape[:-1, _FROM_PREV]]), np.vstack([shape[1:, _FROM_NEXT], _AFTER_LAST])]
+    shape[_JUNK], shape[_META], shape[_REPEATED] = (
+        list(map(bool, rule_junk)),
+        list(map(bool, rule_meta)),
+        [seen[t] > 1 for t in texts],
     )
-    columns: dict[str, ArrayLike] = {
-        "rel_pos": i / n,
-        "in_core": (start <= i) & (i <= end),
-        "before_core": i < start,
-        "after_core": i > end,
-        "log_to_core": np.log1p(np.where(i < start, start - i, np.where(i > end, i - end, 0))),
-        "short_run": np.log1p(_short_runs(sentence)),
-        "lines_left": np.log1p(n - 1 - i),
-        "window_sentence": _window_mean(np.concatenate(([0.0, 0.0], sentence, [0.0, 0.0])), n, 2, 2, 2),
-        "doc_log_lines": math.log1p(n),
-        "doc_sentence_share": float(sentence.sum()) / n,
-    }
-    for name, values in columns.items():
-        context[:, CONTEXT.index(name)] = values
+    sentence = list(map(float, shape[_SENTENCE]))
+    # the core's gains as the line-by-line computation had them: expm1 of log1p of the token count, in floats
+    start, end = _core(sentence, [math.expm1(math.log1p(k)) for k in shape[_TOKENS]])
+    lines = range(n)
+    windows = [(max(0, i - 2), min(n, i + 3)) for i in lines]
+
+    def before(column: int) -> list[float]:
+        return [_NO_LINE[column], *shape[column][:-1]]
+
+    def after(column: int) -> list[float]:
+        return [*shape[column][1:], _NO_LINE[column]]
+
+    context: list[Sequence[float]] = [  # in the order of CONTEXT
+        [i / n for i in lines], [start <= i <= end for i in lines], [i < start for i in lines],
+        [i > end for i in lines], [start - i if i < start else i - end if i > end else 0 for i in lines],
+        _short_runs(sentence), [n - 1 - i for i in lines], before(_SENTENCE), after(_SENTENCE), before(_JUNK),
+        after(_JUNK), before(_RELATED_COL), after(_RELATED_COL), before(_SHORT), after(_SHORT),
+        [sum(sentence[lo:hi]) / (hi - lo) for lo, hi in windows], before(_COLON), [math.log1p(n)] * n,
+        [sum(sentence) / n] * n, before(_DATED), after(_DATED),
+    ]  # fmt: skip
+    out = _matrix(shape + context, n)
+    _log1p_columns(out, _LOGS)
     return out
-
-
-# A line's neighbours' shape features among its context features: (context name, shape name, the value a line
-# has with no neighbour there).
-_PREV = [
-    ("prev_sentence", "sentence", 0.0), ("prev_rule_junk", "rule_junk", 0.0), ("prev_related", "related", 0.0),
-    ("prev_short", "short", 1.0), ("prev_ends_colon", "ends_colon", 0.0), ("prev_has_date", "has_date", 0.0),
-]  # fmt: skip
-_NEXT = [
-    ("next_sentence", "sentence", 0.0), ("next_rule_junk", "rule_junk", 0.0), ("next_related", "related", 0.0),
-    ("next_short", "short", 1.0), ("next_has_date", "has_date", 0.0),
-]  # fmt: skip
-_AROUND = [CONTEXT.index(c) for c, _, _ in _PREV + _NEXT]
-_FROM_PREV, _FROM_NEXT = [_IDX[f] for _, f, _ in _PREV], [_IDX[f] for _, f, _ in _NEXT]
-_BEFORE_FIRST, _AFTER_LAST = np.array([[v for _, _, v in _PREV]]), np.array([[v for _, _, v in _NEXT]])
 
 
 # The second pass: each line's first-pass P(body) and its neighbours', so a related block runs until running
@@ -388,10 +338,22 @@ def stacked_features(rows: np.ndarray, probs: np.ndarray) -> np.ndarray:
     [0.1, 0.9, 0.8, 0.0, 0.0, 0.6, 0.693, 0.693]
     """
     n = len(probs)
-    i = np.arange(n)
-    body = probs >= 0.5
-    last = np.concatenate(([-1], np.maximum.accumulate(np.where(body, i, -1))[:-1]))  # the body line above
-    following = np.concatenate((np.minimum.accumulate(np.where(body, i, n)[::-1])[::-1][1:], [n]))  # below
+    p = probs.tolist()
+    # how far the nearest body line above and below is (n: there is none), in plain Python: pages are short
+    since, until, above, below = [n] * n, [n] * n, -1, -1
+    for i, x in enumerate(p):
+        if above >= 0:
+            since[i] = i - above
+        if x >= 0.5:
+            above = i
+    for i in range(n - 1, -1, -1):
+        if below >= 0:
+            until[i] = below - i
+        if p[i] >= 0.5:
+            below = i
+    logs = np.log1p(np.array(since + until, dtype=float))
+    # the window's sum in order, as sum(values[lo:hi]) adds it
+    window = [sum(p[max(0, i - 3) : i + 4]) / (min(n, i + 4) - max(0, i - 3)) for i in range(n)]
     padded = np.concatenate((np.zeros(3), probs, np.zeros(3)))
     extra = np.stack(
         [
@@ -400,9 +362,9 @@ def stacked_features(rows: np.ndarray, probs: np.ndarray) -> np.ndarray:
             padded[4 : n + 4],
             padded[1 : n + 1],
             padded[5 : n + 5],
-            _window_mean(padded, n, 3, 3, 3),
-            np.log1p(np.where(last >= 0, i - last, n)),
-            np.log1p(np.where(following < n, following - i, n)),
+            np.array(window, dtype=float),
+            logs[:n],
+            logs[n:],
         ],
         axis=1,
     )
