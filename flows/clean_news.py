@@ -44,6 +44,7 @@ from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
 import berita
+from berita.settings import Settings
 
 T = TypeVar("T")
 
@@ -215,10 +216,10 @@ def clean_news(
     strict: bool = False,
     line_model: str | None = None,
     data_docs: bool = False,
-    max_input_bytes: int = 16 * 1024 * 1024,
-    max_text_chars: int = 1_000_000,
-    max_text_lines: int = 20_000,
-    max_document_seconds: float = 10.0,
+    max_input_bytes: int = Settings.max_input_bytes,
+    max_text_chars: int = Settings.max_text_chars,
+    max_text_lines: int = Settings.max_text_lines,
+    max_document_seconds: float = Settings.max_document_seconds,
 ) -> RunResult:
     """Clean the inputs under ``input_dir`` that earlier runs have not seen (all with ``reprocess``).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,6 +25,20 @@ def run_berita(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
         [sys.executable, "-m", "berita.cli", *args], cwd=REPO, env={**clean, **(env or {})},
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
+
+
+def a_run_over_three_seeds(tmp_path_factory: pytest.TempPathFactory, env: dict[str, str]) -> tuple[Path, Path]:
+    """A warehouse holding a `berita run` (with ``env``) over three of the seeds, and an input folder that now holds
+    all five: the next run has two new inputs (the crash and Ctrl-C points' starting state)."""
+    seeds = sorted((REPO / "seeds").glob("*.txt"))
+    inputs, warehouse = tmp_path_factory.mktemp("inputs"), tmp_path_factory.mktemp("wh") / "warehouse"
+    for seed in seeds[:3]:
+        shutil.copy(seed, inputs / seed.name)
+    done = run_berita("run", "--input", str(inputs), "--warehouse", str(warehouse), env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    for seed in seeds[3:]:
+        shutil.copy(seed, inputs / seed.name)
+    return inputs, warehouse
 
 
 def golden_cases() -> list[dict[str, Any]]:

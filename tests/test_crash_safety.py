@@ -17,7 +17,7 @@ from berita.flows.faults import POINTS
 from berita.flows.lock import LOCK_NAME, WarehouseLocked, warehouse_lock
 from berita.transforms.records import TABLES
 
-from tests.conftest import REPO, run_berita
+from tests.conftest import REPO, a_run_over_three_seeds, run_berita
 
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 PRE_COMMIT = ("staged-batch", "before-commit")
@@ -54,18 +54,7 @@ def prefect_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def first_run(
     tmp_path_factory: pytest.TempPathFactory, prefect_home: Path, shared_api: dict[str, str]
 ) -> tuple[Path, Path]:
-    """A warehouse holding a successful run over three seeds, and an input folder with all five."""
-    inputs = tmp_path_factory.mktemp("inputs")
-    for seed in SEEDS[:3]:
-        shutil.copy(seed, inputs / seed.name)
-    warehouse = tmp_path_factory.mktemp("wh") / "warehouse"
-    done = _berita(
-        "run", "--input", str(inputs), "--warehouse", str(warehouse), prefect_home=prefect_home, api=shared_api
-    )
-    assert done.returncode == 0, done.stderr
-    for seed in SEEDS[3:]:
-        shutil.copy(seed, inputs / seed.name)
-    return inputs, warehouse
+    return a_run_over_three_seeds(tmp_path_factory, {"PREFECT_HOME": str(prefect_home), **shared_api})
 
 
 @pytest.mark.slow

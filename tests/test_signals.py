@@ -22,7 +22,7 @@ from berita.flows.lock import WarehouseLocked, abandon_held_locks, warehouse_loc
 from berita.transforms.records import DATA_TABLES
 
 from berita.bench import write_corpus
-from tests.conftest import REPO, run_berita
+from tests.conftest import REPO, a_run_over_three_seeds, run_berita
 
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 PRE_COMMIT = ("staged-batch", "before-commit")
@@ -259,16 +259,7 @@ def test_a_second_ctrl_c_exits_130_at_once(corpus: Path, warehouse: Path, prefec
 def three_seeds(
     tmp_path_factory: pytest.TempPathFactory, prefect_home: Path, shared_api: dict[str, str]
 ) -> tuple[Path, Path]:
-    """A warehouse holding a run over three seeds, and an input folder holding all five."""
-    inputs, warehouse = tmp_path_factory.mktemp("inputs"), tmp_path_factory.mktemp("wh3") / "warehouse"
-    for seed in SEEDS[:3]:
-        shutil.copy(seed, inputs / seed.name)
-    home = {"PREFECT_HOME": str(prefect_home), **shared_api}
-    done = run_berita("run", "--input", str(inputs), "--warehouse", str(warehouse), env=home)
-    assert done.returncode == 0, done.stderr[-2000:]
-    for seed in SEEDS[3:]:
-        shutil.copy(seed, inputs / seed.name)
-    return inputs, warehouse
+    return a_run_over_three_seeds(tmp_path_factory, {"PREFECT_HOME": str(prefect_home), **shared_api})
 
 
 @pytest.mark.slow
