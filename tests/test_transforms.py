@@ -152,9 +152,12 @@ def test_not_publication_dates(text: str) -> None:
         ),
         ("Bisnis.com, JAKARTA \u2013 Harga emas naik tajam pada perdagangan hari ini.", "bisnis.com", "Jakarta"),
         ("Suara.com - Seorang warga menemukan bayi di depan rumahnya pada Minggu pagi.", "suara.com", None),
+        ("jpnn.com - JAKARTA \u2013 Polisi menyita dua truk berisi pupuk palsu di Bekasi.", "jpnn.com", "Jakarta"),
+        ("Contoh.co | Tim nasional berlatih di stadion utama menjelang laga Sabtu.", "contoh.co", None),
+        ("BANDUNG, WARTAKITA -Harga cabai di pasar induk naik dua kali lipat pekan ini.", None, "Bandung"),
     ],
 )
-def test_datelines(text: str, outlet: str, city: str | None) -> None:
+def test_datelines(text: str, outlet: str | None, city: str | None) -> None:
     dateline = parse.find_dateline(text)
     assert dateline is not None
     assert (dateline.outlet, dateline.city) == (outlet, city)
@@ -170,6 +173,7 @@ def shapes_of_rest(rest: str) -> bool:
     [
         "Korea Utara - Amerika Serikat menggelar pertemuan di Singapura pekan depan.",
         "Kata.Dia - ini bukan dateline sama sekali meski mirip dengan bentuknya.",
+        "KORUPSI, SUAP - dua kata yang paling sering muncul dalam berita pekan ini di mana-mana.",
     ],
 )
 def test_not_datelines(text: str) -> None:
@@ -387,3 +391,46 @@ def test_an_embedded_post_is_not_article_text() -> None:
     article = _html_article("")
     assert "cair hari ini" not in article.body and "Kemensos" not in article.body
     assert article.body.endswith("kata pejabat kementerian itu.")
+
+
+def test_a_crawler_stamp_a_bar_dateline_and_doubled_captions() -> None:
+    """Scraped text as crawlers save it: the crawl date glued before the title, a dateline with a bar, a photo's
+    alt text and then its caption with a credit; the lines doubled are a caption, the stamp the date."""
+    doc = "\n".join(
+        [
+            " date 2025-03-04 Warga Bantaran Kali Mulai Kembali ke Rumah Setelah Banjir Surut",
+            "Warga membersihkan lumpur di rumahnya di Bekasi.",
+            "Warga membersihkan lumpur di rumahnya di Bekasi. (Foto: Contoh/Budi Santoso)",
+            "Contoh.co | Ratusan warga bantaran kali di Bekasi mulai kembali ke rumah mereka pada Selasa pagi.",
+            "Petugas dinas sosial membagikan air bersih dan makanan kepada warga yang rumahnya terendam.",
+            "Menurut petugas, air sudah surut di sebagian besar kawasan sejak Senin malam, kata dia.",
+        ]
+    )
+    article = clean_document(doc.encode(), "x.txt", OPTIONS)
+    assert isinstance(article, Article)
+    assert article.title == "Warga Bantaran Kali Mulai Kembali ke Rumah Setelah Banjir Surut"
+    assert article.published_at == datetime(2025, 3, 4, tzinfo=UTC)
+    assert article.outlet == "contoh.co"
+    body = [p.text for p in article.paragraphs if p.kind == "body"]
+    assert body[0].startswith("Ratusan warga bantaran kali") and len(body) == 3
+    caption = "Warga membersihkan lumpur di rumahnya di Bekasi."
+    assert [p.text for p in article.paragraphs if p.kind == "caption"] == [
+        caption,
+        f"{caption} (Foto: Contoh/Budi Santoso)",
+    ]
+    assert ("date 2025-03-04", "meta.published") in [(r.text, r.rule) for r in article.removed_lines]
+
+
+def test_a_page_date_wins_over_the_crawler_stamp() -> None:
+    doc = "\n".join(
+        [
+            "date 2025-03-09 Harga Beras di Pasar Induk Turun Lagi Pekan Ini",
+            "Kamis, 6 Maret 2025 10:15 WIB",
+            "Jakarta - Harga beras medium di pasar induk turun seribu rupiah per kilogram pada pekan ini.",
+            "Pedagang menyebut pasokan dari daerah sentra mulai lancar sejak awal bulan, kata dia.",
+        ]
+    )
+    article = clean_document(doc.encode(), "x.txt", OPTIONS)
+    assert isinstance(article, Article)
+    assert article.published_at == datetime(2025, 3, 6, 3, 15, tzinfo=UTC)
+    assert article.title == "Harga Beras di Pasar Induk Turun Lagi Pekan Ini"

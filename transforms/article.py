@@ -153,6 +153,14 @@ def read_html(text: str, with_blocks: bool) -> HtmlRead:
     return HtmlRead(page, headings, "\n".join(b.text for b in blocks), context)
 
 
+def _opening(parsed: parse.Parsed) -> int | None:
+    """The line of the body paragraph a dateline opened (on its line, or on the line above), if any."""
+    lifted = [r.line_no for r in parsed.removed if r.rule == "meta.dateline"]
+    if not lifted:
+        return None
+    return next((p.line_no for p in parsed.paragraphs if p.kind == "body" and p.line_no >= lifted[0]), None)
+
+
 def clean_document(
     raw: bytes, source_uri: str, options: CleanOptions, *, kind: str = "text", url: str | None = None
 ) -> Article | Quarantined:
@@ -223,7 +231,7 @@ def clean_document(
         return late
     parsed = parse.parse_article(kept, headings)
     if model is not None:
-        parsed.paragraphs, after_parsing = judge_paragraphs(parsed.paragraphs, verdicts)
+        parsed.paragraphs, after_parsing = judge_paragraphs(parsed.paragraphs, verdicts, _opening(parsed))
         judged_removed += after_parsing
     body_texts = [p.text for p in parsed.paragraphs if p.kind in BODY_KINDS]
     listing = _looks_like_listing(body_texts or [line.text for line in stripped.kept])

@@ -187,6 +187,7 @@ DOMAIN_LINE = re.compile(rf"(?i:{DOMAIN_TOKEN})")
 OUTLET_TOKEN = rf"(?:{DOMAIN_TOKEN}|(?i:{BRAND_ALT}))"
 CITY_TOKEN = r"[A-Z][A-Za-z'\.\-]+(?: [A-Z][A-Za-z'\.\-]+){0,2}"
 DATELINE_SEP = r"\s*(?:-{1,2}|\u2013|\u2014)\s*"
+CAPS_CITY = r"[A-Z]{3,}(?: [A-Z]{3,}){0,2}"  # "JAKARTA", "BANDA ACEH"
 
 # "Jakarta: " (medcom.id): a known city and a colon
 COLON_DATELINE = re.compile(rf"^(?P<city>{CITY_TOKEN}):\s+(?=[A-Z\"\u201c])")
@@ -199,6 +200,12 @@ DATELINES = (
     re.compile(rf"^(?P<city>{CITY_TOKEN})\s*\((?P<outlet>{OUTLET_TOKEN})\){DATELINE_SEP}"),
     # "KONTAN.CO.ID - JAKARTA. " (kontan): outlet, then the city in capitals and a full stop
     re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}(?P<city>[A-Z]{{3,}}(?: [A-Z]{{3,}}){{0,2}})\.\s+(?=[A-Z])"),
+    # "jpnn.com - JAKARTA - ": outlet, then the city in capitals between two dashes
+    re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}(?P<city>{CAPS_CITY}){DATELINE_SEP}(?=[A-Z\"\u201c])"),
+    # "WahanaNews.co | ": a domain and a bar
+    re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN})\s*\|\s*(?=[A-Z\"\u201c])"),
+    # "BANDUNG, CEKLISSATU - ": a known city in capitals and a masthead no domain names (no outlet taken)
+    re.compile(rf"^(?P<city>{CAPS_CITY}),\s*(?P<masthead>[A-Z][A-Z0-9]{{2,}}(?: [A-Z0-9]{{2,}}){{0,2}}){DATELINE_SEP}"),
     # "ORBITINDONESIA.COM - ", "Suara.com - ", and a brand alone: "VIVA – ", "PIKIRAN RAKYAT - "
     re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}){DATELINE_SEP}"),
     # "JAKARTA. " (kontan) and "Jakarta - " (detik and many others): a known city only, because
@@ -228,6 +235,8 @@ KNOWN_CITY_PHRASES = frozenset({"banda aceh", "new york", "kuala lumpur", "new d
 DATELINE_ALONE = re.compile(
     rf"^(?P<city>{CITY_TOKEN})(?:,\s*(?P<outlet>{OUTLET_TOKEN})|\s*\((?P<outlet2>{OUTLET_TOKEN})\))?\s*(?:-{{1,2}}|\u2013|\u2014)$"
 )
+# ... and with no dash when a domain follows the city: "Pematang Siantar, MISTAR.ID"
+DATELINE_ALONE_DOMAIN = re.compile(rf"^(?P<city>{CITY_TOKEN}),\s*(?P<outlet>{DOMAIN_TOKEN})$")
 # "Budi Santoso - detikNews": a byline naming the writer and the outlet's desk
 DESK_BYLINE = re.compile(
     r"^(?P<name>[A-Z][\w.']+(?: [A-Z][\w.']+){0,3}) - (?P<desk>detik\w*|[A-Z][\w.]+\.(?:com|co\.id|id))$"
@@ -267,7 +276,7 @@ SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$|[\"\u201d\u2019]$"
 WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
 # Credits that mark a photo caption: "[Valery Sharifulin/TASS News Agency via AP]",
 # "(ANTARA Photo/Sputnik/Alexei Nikolsky)", "(Foto: Dok. Polri)", "(REUTERS/Willy Kurniawan)".
-TRAILING_BRACKET = re.compile(r"[\[(]([^\[\]()]{2,200})[\])]\s*$")
+TRAILING_BRACKET = re.compile(r"[\[(]([^\[\]()]{2,200})[\])]\.?\s*$")  # "... (IDN Times/Teri)." too
 CREDIT_WORDS = re.compile(
     r"^\s*(?:foto|photo|dok\.?|dokumentasi|ilustrasi|istimewa|ist\.?|getty images|shutterstock|sumber foto)\b",
     re.IGNORECASE,

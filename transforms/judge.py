@@ -116,14 +116,15 @@ def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[
 
 
 def judge_paragraphs(
-    paragraphs: Sequence[Paragraph], verdicts: dict[int, Verdict]
+    paragraphs: Sequence[Paragraph], verdicts: dict[int, Verdict], opening: int | None = None
 ) -> tuple[list[Paragraph], list[RemovedLine]]:
-    """After parsing: a rejected body or subheading paragraph becomes a caption or leaves the body."""
+    """After parsing: a rejected body or subheading paragraph becomes a caption or leaves the body, except the
+    paragraph a dateline opened (line ``opening``): the article's own first paragraph, whatever it looks like."""
     kept: list[Paragraph] = []
     removed: list[RemovedLine] = []
     for p in paragraphs:
         verdict = verdicts.get(p.line_no)
-        if p.kind not in _JUDGED or verdict is None or verdict.kind is None:
+        if p.kind not in _JUDGED or verdict is None or verdict.kind is None or p.line_no == opening:
             kept.append(p)
         elif verdict.kind == "caption":
             kept.append(replace(p, kind="caption"))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -187,6 +188,11 @@ def find_dateline(text: str) -> Dateline | None:
     'Jakarta'
     >>> find_dateline("Catatan: Pemerintah mempercepat penyaluran bantuan pangan beras.") is None
     True
+    >>> [find_dateline(f"{head} Polisi menangkap dua orang di Bekasi.") for head in ("jpnn.com - JAKARTA -",
+    ...  "WahanaNews.co |", "BANDUNG, CEKLISSATU -")]  # doctest: +NORMALIZE_WHITESPACE
+    [Dateline(prefix='jpnn.com - JAKARTA - ', outlet='jpnn.com', city='Jakarta'),
+     Dateline(prefix='WahanaNews.co | ', outlet='wahananews.co', city=None),
+     Dateline(prefix='BANDUNG, CEKLISSATU - ', outlet=None, city='Bandung')]
     """
     # Every dateline ends in a dash, a full stop (kontan) or a colon (medcom) near the line's start.
     head = text[:_DATELINE_REACH]
@@ -228,9 +234,14 @@ def dateline_alone(text: str) -> Dateline | None:
 
     >>> dateline_alone("TEGAL, KOMPAS.com -")
     Dateline(prefix='TEGAL, KOMPAS.com -', outlet='kompas.com', city='Tegal')
+    >>> dateline_alone("Pematang Siantar, MISTAR.ID").city
+    'Pematang Siantar'
     """
     match = chardata.DATELINE_ALONE.match(text)
     if match is None:
+        if "," in text and (domain := chardata.DATELINE_ALONE_DOMAIN.match(text)) is not None:
+            outlet = registered_domain(domain.group("outlet"))
+            return None if outlet is None else Dateline(text, outlet, _normalize_city(domain.group("city")))
         return None
     token = match.group("outlet") or match.group("outlet2")
     outlet = registered_domain(token) if token else None
@@ -247,7 +258,7 @@ def _is_caption(text: str, captions: set[str]) -> bool:
     """
     if text[:1] in chardata.CAPTION_BULLETS or text in captions:
         return True
-    return text.rstrip()[-1:] in _CLOSING_BRACKETS and shapes.caption_credit(text)
+    return text.rstrip(" .")[-1:] in _CLOSING_BRACKETS and shapes.caption_credit(text)
 
 
 _CLOSING_BRACKETS = frozenset(")]")  # a photo credit's and an editor code's last character
@@ -715,6 +726,62 @@ def _flags(out: Parsed, had_header: bool) -> None:
             out.flags.append("date_inconsistent")
 
 
+# A crawler's stamp before a page's first line: " date 2025-09-16 Judul Berita" (the date it recorded, then the
+# page's own first line).
+CRAWL_STAMP = re.compile(r"date (\d{4}-\d{2}-\d{2})\s+(?=\S+\s+\S)")
+
+
+def _crawl_stamp(lines: list[Line], out: Parsed) -> tuple[list[Line], dates.FoundDate | None]:
+    """The lines with a crawler's date stamp lifted off the first, and its date (the publication date when the
+    page gives none of its own); "date 2026-03-13 Headline" is left whole: a date line, which the header reads.
+
+    >>> _crawl_stamp([Line(0, "date 2025-09-16 Polisi Tangkap 16 Pelaku")], Parsed())[0]
+    [Line(no=0, text='Polisi Tangkap 16 Pelaku')]
+    """
+    match = CRAWL_STAMP.match(lines[0].text) if lines else None
+    if match is None or (found := dates.date_line(match.group(0).strip())) is None:
+        return lines, None
+    out.lift(lines[0], "meta.published", match.group(0).strip())
+    return [Line(lines[0].no, lines[0].text[match.end() :]), *lines[1:]], found
+
+
+def _doubled(lines: list[Line]) -> set[str]:
+    """Lines printed twice in a row that read as captions (a photo's alt text, then its caption; a slideshow's
+    caption, then the same below the photo): a sentence, or mostly lower-case words. A title printed twice is
+    not one of them.
+
+    >>> sorted(_doubled([Line(0, "Warga berkumpul di luar gedung, 2 Agustus 2019."),
+    ...                  Line(1, "Warga berkumpul di luar gedung, 2 Agustus 2019."), Line(2, "Judul Berita Hari Ini"),
+    ...                  Line(3, "Judul Berita Hari Ini")]))
+    ['Warga berkumpul di luar gedung, 2 Agustus 2019.']
+    """
+    doubled = set()
+    for first, second in itertools.pairwise(lines):
+        text = first.text
+        if shapes.word_count(text) >= 4 and (text == second.text or _credited_copy(text, second.text)):
+            words = text.split()
+            if shapes.ends_sentence(text) or sum(w[0].islower() for w in words) * 2 >= len(words):
+                doubled.add(text)
+    return doubled
+
+
+def _credited_copy(text: str, then: str) -> bool:
+    """``then`` is ``text`` with a photo credit in brackets after it: "Pasar Mamuju. (Foto : ANTVKLIK - Gusni)".
+
+    >>> _credited_copy("Warga di pasar Mamuju.", "Warga di pasar Mamuju. (Foto : ANTV - Gusni)")
+    True
+    """
+    if not then.startswith(text) or len(then) - len(text) > _CREDIT_REACH:
+        return False
+    rest = then[len(text) :].strip()
+    if not (rest.startswith(("(", "[")) and rest.endswith((")", "]"))):
+        return False
+    return shapes.caption_credit(rest) or _HEADER_CREDIT.search(rest) is not None
+
+
+_CREDIT_REACH = 80
+
+
 def parse_article(lines: list[Line], headings: frozenset[str] = frozenset()) -> Parsed:
     """Metadata, paragraphs and metadata removals from the lines the rule table kept
     (``headings``: the texts an HTML page marked as headings, which are subheadings in the body).
@@ -725,12 +792,14 @@ def parse_article(lines: list[Line], headings: frozenset[str] = frozenset()) -> 
     ('Judul Berita Hari Ini', 'tempo.co', 'Jakarta', ['Presiden meresmikan jalan tol baru di Jawa Tengah.'])
     """
     out = Parsed()
-    captions: set[str] = set()
+    lines, stamped = _crawl_stamp(lines, out)
+    captions = _doubled(lines)
     start, dateline = _first_paragraph(lines, captions)
     _parse_header(lines[:start], out, captions)
     _parse_body(lines[start:], dateline, out, captions, headings)
     if out.published is None and out.modified is not None:
         out.published = out.modified
+    out.published = out.published or stamped
     out.outlet = out.outlet or out.signature_outlet
     out.authors = list(dict.fromkeys(out.authors))  # a writer named in the header and the footer
     _flags(out, had_header=start > 0)
