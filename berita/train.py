@@ -92,7 +92,8 @@ def _fit(rows: Sequence[np.ndarray], targets: Sequence[Any], weights: Sequence[f
     x = np.asarray(rows, dtype=float)
     scaler = StandardScaler().fit(x)
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
-    model = LogisticRegression(C=REGULARISATION, max_iter=5000, random_state=seed)
+    # A tight tolerance: the optimum, not where lbfgs stopped, so that numpy versions agree to 1e-4
+    model = LogisticRegression(C=REGULARISATION, max_iter=20000, tol=1e-9, random_state=seed)
     model.fit((x - scaler.mean_) / scale, np.asarray(targets), sample_weight=np.asarray(weights))
     return {
         "mean": [round(float(v), _DIGITS) for v in scaler.mean_],

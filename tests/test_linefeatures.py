@@ -106,9 +106,36 @@ def reference_page(texts: Sequence[str], junk: Sequence[bool], meta: Sequence[bo
              math.log1p(run_len[i]), math.log1p(n - 1 - i), before("sentence"), after("sentence"),
              before("rule_junk"), after("rule_junk"), before("related"), after("related"), before("short", 1.0),
              after("short", 1.0), sum(sentence[lo:hi]) / (hi - lo), before("ends_colon"), math.log1p(n),
-             sum(sentence) / n, before("has_date"), after("has_date")]
+             sum(sentence) / n, before("has_date"), after("has_date"), *reference_list(texts, rows, sentence, i)]
         )  # fmt: skip
     return out
+
+
+def reference_list(texts: Sequence[str], rows: list[list[float]], sentence: list[float], i: int) -> list[float]:
+    """The list features of line ``i``, one line at a time."""
+    at = {name: k for k, name in enumerate(lf.SHAPE)}
+
+    def lead(k: int) -> bool:
+        text, low, words = texts[k], texts[k].lower(), texts[k].split()
+        if rows[k][at["rule_junk"]] or text[:1] in lf.shapes.LIST_BULLETS or low.startswith(lf.shapes._CALL_OPENERS):
+            return False
+        if sum(w[0].isupper() for w in words) > len(words) / 2:
+            return False
+        if text.endswith(":"):
+            return low.startswith("berikut") or len(words) >= 4
+        return low.startswith("berikut") or low.rstrip(" .:").endswith(lf.shapes.LEAD_IN_ENDS)
+
+    match = re.match(r"([^:]{1,60}?):\s+\S", texts[i])
+    label = match is not None and len(match.group(1).split()) <= 6
+    if sentence[i]:
+        return [float(label), float(lead(i)), 0.0, 0.0]
+    start, end = i, i
+    while start > 0 and not sentence[start - 1]:
+        start -= 1
+    while end + 1 < len(texts) and not sentence[end + 1]:
+        end += 1
+    after = any(lead(k) for k in range(max(0, start - 1), i))
+    return [float(label), float(lead(i)), float(after), float(start > 0 and end + 1 < len(texts))]
 
 
 def reference_stacked(rows: list[list[float]], probs: list[float]) -> list[list[float]]:

@@ -107,12 +107,49 @@ def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[
     for i, line in enumerate(kept):
         verdict = verdicts.get(line.no)
         # A line the model took for a caption stays for the parser, which knows captions by what repeats them.
-        protected = verdict is not None and (verdict.caption_like or i in header or holds_metadata(line.text))
+        protected = verdict is not None and (
+            verdict.caption_like or i in header or holds_metadata(line.text) or _inner_heading(i, kept, verdicts)
+        )
         if verdict is not None and verdict.kind in _BEFORE_PARSING and not protected:
             removed.append(_removal(line.no, line.text, verdict))
         else:
             out.append(line)
     return out, removed
+
+
+# A headline between two body paragraphs that the model rejects with less confidence than this is a subheading
+# the article gave itself, not a teaser: inside running text, the benefit of the doubt goes to the article.
+INNER_HEADING_DOUBT = 0.3
+INNER_HEADING_WORDS = 12
+
+
+def _inner_heading(i: int, kept: Sequence[Line], verdicts: dict[int, Verdict]) -> bool:
+    """Whether kept line ``i`` reads as one of the article's own subheadings: a short headline, body on the line
+    above, a body paragraph (running text) below, and a rejection the model is not sure of."""
+    verdict = verdicts.get(kept[i].no)
+    if verdict is None or verdict.body < INNER_HEADING_DOUBT or not 0 < i < len(kept) - 1:
+        return False
+    above, below = verdicts.get(kept[i - 1].no), verdicts.get(kept[i + 1].no)
+    if above is None or below is None or above.kind is not None or below.kind is not None:
+        return False
+    text = kept[i].text
+    return (
+        shapes.word_count(text) <= INNER_HEADING_WORDS
+        and shapes.is_headline_like(text)
+        and shapes.is_sentence_like(kept[i + 1].text)
+    )
+
+
+def _between_body(i: int, paragraphs: Sequence[Paragraph], verdicts: dict[int, Verdict]) -> bool:
+    """Whether paragraph ``i`` has body paragraphs the model kept right above and below it."""
+
+    def body(j: int) -> bool:
+        if not 0 <= j < len(paragraphs) or paragraphs[j].kind != "body":
+            return False
+        verdict = verdicts.get(paragraphs[j].line_no)
+        return verdict is not None and verdict.kind is None
+
+    return body(i - 1) and body(i + 1)
 
 
 def judge_paragraphs(
@@ -122,10 +159,12 @@ def judge_paragraphs(
     paragraph a dateline opened (line ``opening``): the article's own first paragraph, whatever it looks like."""
     kept: list[Paragraph] = []
     removed: list[RemovedLine] = []
-    for p in paragraphs:
+    for i, p in enumerate(paragraphs):
         verdict = verdicts.get(p.line_no)
         if p.kind not in _JUDGED or verdict is None or verdict.kind is None or p.line_no == opening:
             kept.append(p)
+        elif p.kind == "subheading" and verdict.body >= INNER_HEADING_DOUBT and _between_body(i, paragraphs, verdicts):
+            kept.append(p)  # the article's own subheading (see _inner_heading)
         elif verdict.kind == "caption":
             kept.append(replace(p, kind="caption"))
         else:

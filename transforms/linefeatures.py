@@ -15,7 +15,7 @@ from collections.abc import Collection, Sequence
 from itertools import repeat
 
 import numpy as np
-from berita.transforms import chardata
+from berita.transforms import chardata, shapes
 from berita.transforms.blocks import DOM
 
 # Words that carry Indonesian running text; teasers, menus and credits have few of them.
@@ -66,7 +66,7 @@ CONTEXT = (
     "rel_pos", "in_core", "before_core", "after_core", "log_to_core", "short_run", "lines_left",
     "prev_sentence", "next_sentence", "prev_rule_junk", "next_rule_junk", "prev_related", "next_related",
     "prev_short", "next_short", "window_sentence", "prev_ends_colon", "doc_log_lines", "doc_sentence_share",
-    "prev_has_date", "next_has_date",
+    "prev_has_date", "next_has_date", "label_colon", "list_lead_in", "after_lead_in", "run_sandwiched",
 )  # fmt: skip
 NAMES = SHAPE + CONTEXT
 
@@ -248,6 +248,40 @@ def _core(sentence: Sequence[float], words: Sequence[float]) -> tuple[int, int]:
     return best_span
 
 
+# "PDIP: 27.053.961 (19,33 persen)", "20 Agustus: Persib Vs Persija": a short label, a colon, then a value.
+_LABEL_COLON = re.compile(r"([^:]{1,60}?):\s+\S")
+_LABEL_WORDS = 6
+
+
+def _list_columns(texts: Sequence[str], sentence: Sequence[float], junk: Sequence[float]) -> list[list[bool]]:
+    """Per line: ``label_colon`` (a short label and a colon open it), ``list_lead_in`` (it introduces a list),
+    ``after_lead_in`` (it is in a run of lines that are no sentences, after a lead-in: a list in the article) and
+    ``run_sandwiched`` (its run has running text on both sides)."""
+    n = len(texts)
+    label = [False] * n
+    if any(":" in t for t in texts):
+        for i, text in enumerate(texts):
+            if ":" in text and (m := _LABEL_COLON.match(text)) is not None:
+                label[i] = len(m.group(1).split()) <= _LABEL_WORDS
+    lead = [not j and shapes.is_list_lead_in(t) for t, j in zip(texts, junk, strict=True)]
+    after, sandwiched = [False] * n, [False] * n
+    i = 0
+    while i < n:
+        if sentence[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not sentence[j]:
+            j += 1
+        seen = i > 0 and lead[i - 1]
+        both_sides = i > 0 and j < n
+        for k in range(i, j):
+            after[k], sandwiched[k] = seen, both_sides
+            seen = seen or lead[k]
+        i = j
+    return [label, lead, after, sandwiched]
+
+
 def _short_runs(sentence: Sequence[float]) -> list[int]:
     """For each line that is not a sentence, the length of the run of such lines it is in (menus, lists,
     widgets); 0 for a sentence."""
@@ -318,6 +352,7 @@ def page_features(texts: Sequence[str], rule_junk: Sequence[bool], rule_meta: Se
         after(_JUNK), before(_RELATED_COL), after(_RELATED_COL), before(_SHORT), after(_SHORT),
         [sum(sentence[lo:hi]) / (hi - lo) for lo, hi in windows], before(_COLON), [math.log1p(n)] * n,
         [sum(sentence) / n] * n, before(_DATED), after(_DATED),
+        *_list_columns(texts, sentence, shape[_JUNK]),
     ]  # fmt: skip
     out = _matrix(shape + context, n)
     _log1p_columns(out, _LOGS)

@@ -681,11 +681,13 @@ def _parse_body(
     caption_style = bool(captions) or any(_is_caption(line.text, captions) for line in lines)
     segments = _segments(lines, dateline, out)
     running: dict[int, bool] = {}  # per line, not per segment: a line glued from many sentences stays linear
+    listing = False  # in a list the article introduced ("... sebagai berikut:"): its items are body
     for i, (line, text) in enumerate(segments):
         if line.no not in running:
             running[line.no] = _running_text(line.text)
         if _plain_sentence(text, running[line.no], captions):  # most segments: a body paragraph, nothing to lift
             out.add(line, "body", text)
+            listing = shapes.is_list_lead_in(text)
             continue
         wire = _wire_source(text)
         if wire is not None:
@@ -708,9 +710,21 @@ def _parse_body(
             text = _cut_editor_code(line, text, out)
         nxt = segments[i + 1][1] if i + 1 < len(segments) else None
         kind = _body_kind(text, nxt, captions, caption_style, headings)
+        if listing and kind != "body" and _list_item(text, kind, nxt, captions):
+            kind = "body"
         out.add(line, kind, _caption_text(text) if kind == "caption" else text)
         if kind == "caption":
             captions.add(_caption_text(text))
+        elif kind == "body":
+            listing = shapes.is_list_lead_in(text) or (listing and not shapes.is_sentence_like(text))
+
+
+def _list_item(text: str, kind: str, nxt: str | None, captions: set[str]) -> bool:
+    """Whether a line the body's rules took for a caption or a subheading is an item of the list the article just
+    introduced: not a captioned photo's credit, and not a heading with a paragraph under it (a roundup's item)."""
+    if _is_caption(text, captions):
+        return False
+    return kind == "caption" or nxt is None or not shapes.is_sentence_like(nxt)
 
 
 def _flags(out: Parsed, had_header: bool) -> None:

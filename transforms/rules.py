@@ -307,7 +307,7 @@ RULES: tuple[Rule, ...] = (
         'Artikel ini telah tayang di Kompas.com dengan judul "Banjir Rendam Tegal".',
         "Artikel ini, kata dia, akan dibahas dalam rapat redaksi pekan depan bersama pemimpin redaksi.",
         _line(
-            r"(?:artikel|berita|tulisan|konten) ini (?:telah |sudah )?(?:tayang|terbit|dimuat|diterbitkan|ditayangkan)"
+            r"(?:artikel|berita|tulisan|konten) ini (?:telah |sudah )?(?:tayang|terbit|naik|dimuat|diterbitkan|ditayangkan)"
             r"(?: lebih dulu| pertama kali)? (?:di|pada|oleh)\b.{0,400}"
         ),
     ),
@@ -393,7 +393,7 @@ RULES: tuple[Rule, ...] = (
         "Polisi menyebut pelaku menyebarkan tautan penipuan itu lewat grup WhatsApp warga di kompleks.",
         _line(
             _BULLET + r"(?=(?:" + _CTA_VERBS + r"|yuk|ayo|mari|jangan\s{1,3}lewatkan|pastikan)\b)"
-            r"(?=.{0,600}?\b(?:kamu|anda|kalian|ponselmu|sobat)\b)"
+            r"(?=.{0,600}?\b(?:kamu|anda|kalian|ponselmu|sobat|(?:mari|yuk|ayo)\s{1,3}(?:ber)?gabung)\b)"
             r"(?=.{0,600}?(?:https?://|www\.|\bklik\b|\btautan\b|\blink\b))"
             r"(?=.{0,600}?\b(?:(?:whatsapp|wa|telegram)\s{1,3}(?:channel|group|grup)"
             r"|(?:saluran|kanal|grup|channel)\s{1,3}(?:whatsapp|wa|telegram)|google\s{1,3}news)\b)"
@@ -465,7 +465,7 @@ RULES: tuple[Rule, ...] = (
         "Ia menegaskan kerugian akibat kecelakaan itu menjadi tanggung jawab perusahaan angkutan.",
         _line(
             r".{0,400}?\b(?:(?:merupakan|menjadi|adalah|sepenuhnya)\s{1,3}tanggung\s{1,3}jawab "
-            r"(?:penulis|pengirim|kontributor|pembuat|penyusun)|disclaimer\s{0,3}:).{0,400}"
+            r"(?:dari\s{1,3})?(?:penulis|pengirim|kontributor|pembuat|penyusun)|disclaimer\s{0,3}:).{0,400}"
         ),
         needs=("jawab ", "disclaimer"),
     ),

@@ -124,3 +124,45 @@ def caption_credit(text: str) -> bool:
         return True
     # "REUTERS/Willy Kurniawan": words around a slash, with a capital (editor codes are lowercase).
     return chardata.SLASH_BETWEEN_WORDS.search(inner) is not None and any(c.isupper() for c in inner)
+
+
+# A list's lead-in: "... sebagai berikut:", "Berikut daftar ...", "..., yaitu" (a list in the article follows it).
+LEAD_IN_ENDS = (" yaitu", " yakni", " berikut", " antara lain", " di antaranya", " meliputi", " adalah")
+LIST_BULLETS = "-\u2022*\u00bb\u203a>\u2013\u2014\u25aa\u25cf"
+_CALL_OPENERS = (
+    "ikuti",
+    "simak",
+    "baca",
+    "klik",
+    "lihat",
+    "cek",
+    "dapatkan",
+    "follow",
+    "kunjungi",
+    "tonton",
+    "saksikan",
+)
+
+
+def is_list_lead_in(text: str) -> bool:
+    """Whether a line introduces a list in the article: it ends in a colon (four words or more), opens with
+    "berikut", or ends with a word that announces one ("yaitu"); written in sentence case (a headline in title
+    case that ends in "Berikut" is a teaser), and not a list item itself.
+
+    >>> is_list_lead_in("Berikut daftar harga hari ini:"), is_list_lead_in("- Simak Kiat Berikut")
+    (True, False)
+    >>> is_list_lead_in("Perolehan suara partai ditetapkan sebagai berikut:"), is_list_lead_in("Simak video berikut:")
+    (True, False)
+    """
+    if text[:1] in LIST_BULLETS:
+        return False
+    low = text.lower()
+    if low.startswith(_CALL_OPENERS):  # "Ikuti berita ini dalam topik:", "Simak video berikut:": a call to action
+        return False
+    opens = low.startswith("berikut")
+    if not (opens or text.endswith(":") or low.rstrip(" .:").endswith(LEAD_IN_ENDS)):
+        return False
+    words = text.split()
+    if sum(w[:1].isupper() for w in words) * 2 > len(words):
+        return False
+    return opens or not text.endswith(":") or len(words) >= 4
