@@ -282,6 +282,16 @@ CREDIT_WORDS = re.compile(
     re.IGNORECASE,
 )
 SLASH_BETWEEN_WORDS = re.compile(r"[A-Za-z]{2,}\s*/\s*[A-Za-z]{2,}")
+# A photo credit after a caption's last sentence, with no brackets: "... 14 Mei 2018. Tempo/Fakhri Hermansyah",
+# "... Juni. TEMPO/Imam Sukamto", "... Jakarta. ANTARA FOTO/Name"; between slashes: "... Jakarta /Tenor/"; or after a
+# bar: "Tulus | Foto : teen.co.id".
+TRAILING_CREDIT = re.compile(
+    r"(?:[.!?]\s+(?:[A-Z][A-Za-z]+(?: [A-Z]+)?)\s?/\s?[A-Z][a-z]+(?: [A-Z][a-z]+){0,3}"
+    r"|\s/[A-Z][^/]{1,40}/|\s[|\u2013-]\s*(?:foto|photo|image|gambar)\s*:\s*[^|:]{2,60})\s*$",
+    re.IGNORECASE,
+)
+# A domain alone in a caption's closing brackets: "... (Pexels.com)".
+BRACKETED_DOMAIN = re.compile(r"^[A-Za-z][A-Za-z0-9\-]*(?:\.[A-Za-z]{2,6}){1,2}$")
 CAPTION_BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf]\s*")
 CAPTION_BULLETS = frozenset("\u2022\u00b7\u25aa\u25cf")
 # "Igor Morgulov, Deputi Menteri Luar Negeri Rusia": a name, a comma and a role.

@@ -360,6 +360,7 @@ def _title_index(lines: list[Line], found_dates: list[dates.FoundDate | None], c
 # (the outlet and the photographer first), or a capitalised name glued in brackets at the end ("...(Auriga)").
 _HEADER_CREDIT = re.compile(
     r"(?i:\b(?:foto|photo|ilustrasi|dok|sumber foto)\s*:)|\u00a9|^\S+\.(?:com|co\.id|id)\s*/\s*[A-Z]"
+    r"|^[A-Z][A-Za-z ]{1,30}/\s?[A-Z]{2,}(?: [A-Z]{2,}){0,3}\s[-\u2013]\s"  # "Bali Tribune/ RAWAT INAP - ..."
     r"|[^\s(]\([A-Z][^()\d]*\)\s*$"
 )
 

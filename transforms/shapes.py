@@ -115,12 +115,20 @@ def caption_credit(text: str) -> bool:
     (False, False)
     >>> caption_credit("di 14 provinsi di Tanah Air. (Mvi/Ali)"), caption_credit("Banjir (Reuters/Willy Kurniawan)")
     (False, True)
+    >>> caption_credit("Warga antre di Jakarta, 14 Mei 2018. Tempo/Fakhri Hermansyah"), caption_credit("Laga /Tenor/")
+    (True, True)
+    >>> caption_credit("Penonton di stadion (Pexels.com)"), caption_credit("Harga naik 20 persen, kata Budi/Ani.")
+    (True, False)
+    >>> caption_credit("Tulus | Foto : teen.co.id"), caption_credit("Ia berkata: foto itu palsu")
+    (True, False)
     """
     match = chardata.TRAILING_BRACKET.search(text)
-    if match is None or chardata.GLUED_EDITOR_CODE.match(text, match.start()):  # "(Mvi/Ali)": editors' initials
+    if match is None:
+        return ("/" in text or ":" in text) and chardata.TRAILING_CREDIT.search(text) is not None
+    if chardata.GLUED_EDITOR_CODE.match(text, match.start()):  # "(Mvi/Ali)": editors' initials
         return False
     inner = match.group(1)
-    if chardata.CREDIT_WORDS.match(inner):
+    if chardata.CREDIT_WORDS.match(inner) or chardata.BRACKETED_DOMAIN.match(inner.strip()):
         return True
     # "REUTERS/Willy Kurniawan": words around a slash, with a capital (editor codes are lowercase).
     return chardata.SLASH_BETWEEN_WORDS.search(inner) is not None and any(c.isupper() for c in inner)
