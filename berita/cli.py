@@ -75,7 +75,11 @@ def _run(args: argparse.Namespace) -> int:
     _check_user_api("start that server, or unset PREFECT_API_URL and berita run starts a private one")
     # The lock first, before Prefect starts: a busy warehouse is one line at once, not after the
     # server's boot; --wait queues here. The flow takes the same lock again (it may run without the CLI).
-    with _warehouse_lock(settings.warehouse_dir, args.wait), _prefect_api(settings):
+    with (
+        _stats_on_failure(args.stats_json, started),
+        _warehouse_lock(settings.warehouse_dir, args.wait),
+        _prefect_api(settings),
+    ):
         # Imported while the server boots on the other core: prefect, pyarrow, the transforms, and
         # Great Expectations (about 3 s on its own), which validation needs later.
         import errno
@@ -117,8 +121,56 @@ def _run(args: argparse.Namespace) -> int:
         except sqlite3.OperationalError as exc:  # the run's state file: "database or disk is full"
             fault = OSError(errno.ENOSPC if "full" in str(exc) else 0, str(exc))
             raise _unwritable(fault, settings.warehouse_dir) from exc
-    _print_summary(result, settings.warehouse_dir, time.perf_counter() - started, args.stats_json)
+    seconds = time.perf_counter() - started
+    _print_summary(result, settings.warehouse_dir, seconds)
+    if args.stats_json is not None:
+        _write_stats(args.stats_json, run_stats(result, seconds))
     return 0
+
+
+def run_stats(result: Any, seconds: float) -> dict[str, Any]:
+    """What --stats-json holds for a run that finished: its id and status, its counts, time by stage, peak RSS."""
+    import resource
+
+    stats = result.stats
+    status = "nothing new" if result.inputs_new == 0 else "warned" if result.quality.warnings else "succeeded"
+    return {
+        "run_id": result.run_id, "status": status, "mode": result.mode, "seconds": round(seconds, 3),
+        "inputs_seen": result.inputs_seen, "inputs_new": result.inputs_new, "unchanged": result.unchanged,
+        "articles": stats.articles, "duplicates": result.inputs_new - stats.articles - stats.quarantined,
+        "near_duplicates": stats.near_duplicates, "quarantined": stats.quarantined,
+        "warnings": list(result.quality.warnings), "lines_removed": dict(stats.removed_by_category),
+        "stage_seconds": {k: round(v, 3) for k, v in result.stage_seconds.items()},
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "peak_rss_bytes_after_stage": dict(result.peak_rss_after), "report": result.report_path,
+    }  # fmt: skip
+
+
+def _write_stats(path: Path, data: dict[str, Any]) -> None:
+    import json
+
+    try:
+        path.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
+    except OSError as exc:
+        print(f"berita: warning: cannot write --stats-json {path}: {exc.strerror or exc}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _stats_on_failure(path: Path | None, started: float) -> Iterator[None]:
+    """--stats-json for a run that did not finish: its status and what stopped it (the warehouse is unchanged)."""
+    try:
+        yield
+    except BaseException as exc:
+        if path is not None:
+            import resource
+
+            status = "interrupted" if isinstance(exc, KeyboardInterrupt) else "failed"
+            _write_stats(path, {
+                "run_id": None, "status": status, "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
+                "seconds": round(time.perf_counter() - started, 3),
+                "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+            })  # fmt: skip
+        raise
 
 
 def local_cluster(**kwargs: Any) -> Any:
@@ -251,7 +303,7 @@ class _progress_bar:
         self.bar.stop()
 
 
-def _print_summary(result: Any, warehouse_dir: Path, seconds: float, stats_json: Path | None = None) -> None:
+def _print_summary(result: Any, warehouse_dir: Path, seconds: float) -> None:
     stats = result.stats
     print(f"run {result.run_id} ({result.mode}) finished in {seconds:.1f} s")
     for note in result.notes:
@@ -281,15 +333,6 @@ def _print_summary(result: Any, warehouse_dir: Path, seconds: float, stats_json:
     stages = ", ".join(f"{name} {secs:.1f} s" for name, secs in result.stage_seconds.items())
     print(f"  time by stage       {stages}")
     print(f"  tables in {warehouse_dir}/")
-    if stats_json is not None:
-        import json
-        import resource
-
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-        data = {"seconds": seconds, "inputs_new": result.inputs_new, "articles": stats.articles,
-                "stage_seconds": dict(result.stage_seconds), "peak_rss_bytes": peak,
-                "peak_rss_bytes_after_stage": dict(result.peak_rss_after)}  # fmt: skip
-        stats_json.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
 
 
 def _bench(args: argparse.Namespace) -> int:
@@ -308,7 +351,9 @@ def _bench(args: argparse.Namespace) -> int:
     print(f"berita bench on {machine}", file=sys.stderr)
     out: dict[str, Any] = {"machine": machine}
     out["transforms"] = bench.bench_transforms(args.docs, args.repeat, args.seed)
-    print(json.dumps(out["transforms"], indent=1), file=sys.stderr)
+    ratio = out["transforms"]["ratio_berita_over_ftfy"]
+    print(f"transforms: {ratio:.2f}x the plain ftfy loop (the flow part follows)" if not args.no_flow
+          else f"transforms: {ratio:.2f}x the plain ftfy loop", file=sys.stderr)  # fmt: skip
     if not args.no_flow:
         out["flow"] = bench.bench_flow(args.flow_docs or args.docs, args.flow_repeat, args.seed)
     print(json.dumps(out, indent=1))
@@ -368,11 +413,9 @@ def _warehouse(args: argparse.Namespace) -> Path:
 
 
 def _query(args: argparse.Namespace) -> int:
-    import csv
-    import json
-
     import duckdb
 
+    from berita import formats
     from berita.flows import reader
 
     try:
@@ -383,25 +426,35 @@ def _query(args: argparse.Namespace) -> int:
         if relation is None:  # a statement with no result, e.g. SET
             return 0
         columns = relation.columns
-        rows = relation.limit(args.max_rows).fetchall() if args.format == "table" else relation.fetchall()
-    except (duckdb.Error, FileNotFoundError) as exc:
-        raise UserError(str(exc).splitlines()[0]) from exc
-    if args.format == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(columns)
-        writer.writerows(rows)
-    elif args.format == "json":
-        for row in rows:
-            print(json.dumps(dict(zip(columns, row, strict=True)), default=str, ensure_ascii=False))
-    else:
-        from rich.console import Console
-        from rich.table import Table
-
-        table = Table(*columns, show_lines=False)
-        for row in rows:
-            table.add_row(*("NULL" if v is None else str(v) for v in row))
-        Console().print(table)
+        if args.format == "table":
+            rows = relation.limit(args.max_rows + 1).fetchall()
+            more = 0
+            if len(rows) > args.max_rows:
+                rows = rows[: args.max_rows]
+                more = relation.aggregate("count(*)").fetchall()[0][0] - args.max_rows
+            width = _column_width(len(columns)) if sys.stdout.isatty() else None
+            print(formats.table_text(columns, rows, more, width, args.max_width))
+            return 0
+        writer = {"csv": formats.csv_text, "json": formats.json_text, "jsonl": formats.jsonl_text}[args.format]
+        for chunk in writer(columns, relation.iter_rows()):
+            sys.stdout.write(chunk)
+    except FileNotFoundError as exc:
+        raise UserError(str(exc)) from exc
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0]
+        if ".parquet" in first and first.startswith(("IO Error", "Invalid Input Error")):
+            raise _damaged(exc) from exc  # a warehouse file, not the query: what to do about it
+        # DuckDB's whole message otherwise: its hints ("Did you mean ...", "Candidate bindings: ...") are the help
+        raise UserError("\n".join(line for line in str(exc).strip().splitlines() if line.strip())) from exc
     return 0
+
+
+def _column_width(columns: int) -> int:
+    """Each column's share of the terminal's width (values wrap past it)."""
+    import shutil
+
+    total = shutil.get_terminal_size((100, 24)).columns
+    return max(12, (total - 2 * (columns - 1)) // max(columns, 1))
 
 
 def _read_only_statement(sql: str) -> None:
@@ -640,8 +693,19 @@ def build_parser() -> argparse.ArgumentParser:
     query = commands.add_parser("query", help="run SQL over the warehouse (one DuckDB view per table)")
     query.add_argument("sql", help='e.g. "select outlet, count(*) from articles group by 1"')
     query.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
-    query.add_argument("--format", choices=("table", "csv", "json"), default="table", help="output format")
-    query.add_argument("--max-rows", type=int, default=100, help="rows to print in table format (default: 100)")
+    query.add_argument(
+        "--format", choices=("table", "csv", "json", "jsonl"), default="table",
+        help="table (plain text, for people), csv (lists as JSON), json (one array) or jsonl (an object a line); "
+        "timestamps are ISO 8601 (default: table)",
+    )  # fmt: skip
+    query.add_argument(
+        "--max-rows", type=_positive_int, default=100, metavar="N",
+        help="rows to print in table format; the table says how many more there are (default: 100)",
+    )  # fmt: skip
+    query.add_argument(
+        "--max-width", type=_positive_int, default=None, metavar="N",
+        help="cut table values at N characters, marked with an ellipsis (default: values wrap, never cut)",
+    )  # fmt: skip
     query.add_argument(
         "--unsafe",
         action="store_true",

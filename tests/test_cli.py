@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -17,17 +18,23 @@ def _berita(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[s
 
 @pytest.mark.slow
 def test_run_on_the_seeds_prints_a_summary_and_writes_the_tables(tmp_path: Path) -> None:
-    warehouse = tmp_path / "warehouse"
-    done = _berita("run", "--input", "seeds", "--warehouse", str(warehouse), home=tmp_path)
+    warehouse, stats = tmp_path / "warehouse", tmp_path / "stats.json"
+    done = _berita("run", "--input", "seeds", "--warehouse", str(warehouse), "--stats-json", str(stats), home=tmp_path)
     assert done.returncode == 0, done.stderr
+    first = json.loads(stats.read_text(encoding="utf-8"))
+    assert (first["status"], first["inputs_new"], first["articles"], first["quarantined"]) == ("succeeded", 5, 5, 0)
+    assert first["run_id"] in done.stdout and first["stage_seconds"]["clean"] > 0 and first["peak_rss_bytes"] > 1e7
     assert done.stdout.startswith("run ")  # the progress bar goes to stderr
     assert "inputs seen         5" in done.stdout
     assert "articles written    5" in done.stdout
     assert "inputs quarantined  0" in done.stdout
     assert "related" in done.stdout and f"tables in {warehouse}/" in done.stdout
     assert "Traceback" not in done.stderr
-    again = _berita("run", "--input", "seeds", "--warehouse", str(warehouse), home=tmp_path)
+    again = _berita("run", "--input", "seeds", "--warehouse", str(warehouse), "--stats-json", str(stats), home=tmp_path)
     assert again.returncode == 0 and "nothing new: all 5 inputs were processed by earlier runs" in again.stdout
+    noop = json.loads(stats.read_text(encoding="utf-8"))  # written for a run with nothing to do too
+    assert (noop["status"], noop["inputs_new"], noop["articles"]) == ("nothing new", 0, 0)
+    assert noop["run_id"] != first["run_id"] and noop["run_id"] in again.stdout
     assert ds.dataset(warehouse / "articles", partitioning="hive").count_rows() == 5
     # Prefect's state went to the XDG state folder, not the user's ~/.prefect.
     assert (tmp_path / "state" / "berita" / "prefect").is_dir()
@@ -71,8 +78,13 @@ def test_a_warning_is_printed_and_strict_makes_it_fatal(tmp_path: Path, shared_a
     assert "articles written    5" in done.stdout
     strict = tmp_path / "strict"
     env = {"BERITA_STRICT": "1", "BERITA_MAX_FLAGGED_SHARE": "0.1", "BERITA_MIN_SAMPLE": "1", **shared_api}
-    failed = _berita("run", "--input", "seeds", "--warehouse", str(strict), home=tmp_path, **env)
+    stats = tmp_path / "failed.json"
+    failed = _berita(
+        "run", "--input", "seeds", "--warehouse", str(strict), "--stats-json", str(stats), home=tmp_path, **env
+    )
     assert failed.returncode == 1, failed.stderr
+    written = json.loads(stats.read_text(encoding="utf-8"))
+    assert written["status"] == "failed" and "summary.flagged_share" in written["error"]
     error = [line for line in failed.stderr.splitlines() if line.startswith("berita: error:")]
     assert len(error) == 1 and "Traceback" not in failed.stderr
     assert "summary.flagged_share 0.60 > 0.10 (--max-flagged-share)" in error[0] and "--strict" in error[0]

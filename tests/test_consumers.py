@@ -34,7 +34,7 @@ def warehouse(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -
 def test_query_prints_sql_results(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
     sql = "select outlet, count(*) as n from articles group by 1 order by 1 nulls last"
     assert main(["query", sql, "--warehouse", str(warehouse), "--format", "json"]) == 0
-    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    rows = json.loads(capsys.readouterr().out)
     assert rows == [
         {"outlet": "liputan6.com", "n": 2},
         {"outlet": "orbitindonesia.com", "n": 1},
@@ -43,10 +43,14 @@ def test_query_prints_sql_results(warehouse: Path, capsys: pytest.CaptureFixture
     ]
 
 
-def test_query_errors_are_one_line(warehouse: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_query_errors_name_the_fault_and_keep_duckdbs_hints(
+    warehouse: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["query", "select nope from articles", "--warehouse", str(warehouse)]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("berita: error:") and err.count("\n") == 1
+    assert err.startswith("berita: error: Binder Error") and "Candidate bindings" in err and "Traceback" not in err
+    assert main(["query", "select * from article", "--warehouse", str(warehouse)]) == 2
+    assert 'Did you mean "articles"' in capsys.readouterr().err
 
 
 ESCAPES = [
