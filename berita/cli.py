@@ -65,8 +65,10 @@ def _model_parameter(path: Path | None) -> str | None:
 def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _check_model(settings.line_model)
-    if not settings.input_dir.is_dir():
-        raise UserError(f"input folder {settings.input_dir} does not exist or is not a folder (pass --input DIR)")
+    if not (settings.input_dir.is_dir() or settings.input_dir.is_file()):
+        raise UserError(
+            f"input {settings.input_dir} does not exist or is neither a folder nor a file (pass --input DIR or FILE)"
+        )
     from berita import interrupts
     from berita.flows import lock, runtime  # both light: no Prefect, no pyarrow yet
 
@@ -536,14 +538,30 @@ def _serve(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from berita.flows import reporting
 
-    path = reporting.latest_report(_warehouse(args))
+    root = _warehouse(args)
+    if args.run_id is not None and args.latest_nonempty:
+        raise UserError("give a RUN_ID or --latest-nonempty, not both")
+    if args.run_id is not None:
+        path = reporting.run_report(root, args.run_id)
+        what = f"no report for run {args.run_id} in {root}/_reports (list them: ls {root}/_reports)"
+    elif args.latest_nonempty:
+        path = reporting.latest_nonempty_report(root)
+        what = f"no run with new inputs has a report in {root} yet"
+    else:
+        path = reporting.latest_report(root)
+        what = f"no report in {root}/_reports yet (run `berita run` first)"
     if path is None:
-        raise UserError(f"no report in {_warehouse(args)}/_reports yet (run `berita run` first)")
+        raise UserError(what)
     print(path)
     if args.open:
         import webbrowser
 
-        webbrowser.open(path.resolve().as_uri())
+        try:
+            opened = webbrowser.open(path.resolve().as_uri())
+        except webbrowser.Error:
+            opened = False
+        if not opened:
+            raise UserError(f"no browser could open it here; open {path.resolve().as_uri()} yourself")
     return 0
 
 
@@ -580,14 +598,97 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, not {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not value >= 0:  # NaN too
+        raise argparse.ArgumentTypeError(f"must be 0 or more seconds, not {text}")
+    return value
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a suggestion for a mistyped command or flag ("did you mean --warehouse?")."""
+
+    def error(self, message: str) -> Any:
+        import difflib
+        import re
+
+        hint = ""
+        if match := re.search(r"invalid choice: '([^']*)' \(choose from (.*)\)", message):
+            choices = re.findall(r"'?([\w-]+)'?", match.group(2))
+            close = difflib.get_close_matches(match.group(1), choices, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+        elif match := re.search(r"unrecognized arguments: (\S+)", message):
+            close = difflib.get_close_matches(match.group(1).split("=")[0], sorted(_all_flags(self)), n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+        super().error(message + hint)
+
+
+def _all_flags(parser: argparse.ArgumentParser) -> set[str]:
+    flags = {flag for action in parser._actions for flag in action.option_strings}
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                flags |= _all_flags(sub)
+    return flags
+
+
+ENVIRONMENT = """environment: every setting is also a BERITA_<NAME> variable (flags win), for example
+  BERITA_INPUT_DIR, BERITA_WAREHOUSE_DIR, BERITA_BATCH_SIZE, BERITA_STRICT=1, BERITA_LINE_MODEL,
+  BERITA_MAX_INPUT_BYTES, BERITA_MAX_TEXT_CHARS, BERITA_MAX_TEXT_LINES, BERITA_MAX_DOCUMENT_SECONDS,
+  BERITA_DATA_DOCS=1, BERITA_SCHEDULE_TIMEZONE and one per check limit (BERITA_MAX_FLAGGED_SHARE, ...);
+  PREFECT_API_URL runs on that Prefect server instead of a private one."""
+EXIT_CODES = """exit status: 0 done (a run that warned published too), 1 the run failed its checks and published
+  nothing, 2 an expected error (one line says what to do), 75 another run holds the warehouse, 130 interrupted."""
+
+
+def _epilog(*examples: str, environment: bool = False) -> str:
+    lines = ["examples:", *(f"  {e}" for e in examples)]
+    if environment:
+        lines += ["", ENVIRONMENT]
+    return "\n".join([*lines, "", EXIT_CODES])
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="berita", description=__doc__)
+    from berita import __version__
+
+    parser = _Parser(
+        prog="berita", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_epilog("berita run", 'berita query "select outlet, count(*) from articles group by 1"',
+                       "berita report --open", "berita COMMAND --help"),
+    )  # fmt: skip
+    parser.add_argument("--version", action="version", version=f"berita {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks for expected errors")
-    commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="clean the input folder into the warehouse (the clean-news flow)")
-    run.add_argument("--input", type=Path, default=None, help="folder of raw documents (default: seeds)")
+    # --debug after the command too: each command takes it, and leaves the top level's value when absent
+    debug = _Parser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, help: str, *examples: str, environment: bool = False) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=help, description=help, parents=[debug], formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog=_epilog(*examples, environment=environment),
+        )  # fmt: skip
+
+    run = command(
+        "run", "clean the input folder (or one file) into the warehouse (the clean-news flow)",
+        "berita run                                   # seeds/ into warehouse/",
+        "berita run --input scraped/ --warehouse wh/ --workers 2",
+        "berita run --input pages.jsonl --stats-json stats.json",
+        "BERITA_STRICT=1 berita run --max-flagged-share 0.5",
+        environment=True,
+    )  # fmt: skip
+    run.add_argument("--input", type=Path, default=None, help="folder of raw documents, or one file (default: seeds)")
     run.add_argument("--warehouse", type=Path, default=None, help="output folder of tables (default: warehouse)")
-    run.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default: 1000)")
+    run.add_argument(
+        "--batch-size", type=_positive_int, default=None, metavar="N", help="documents per Prefect task (default: 1000)"
+    )
     run.add_argument(
         "--prefect-home",
         type=Path,
@@ -595,14 +696,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="Prefect state folder (default: $PREFECT_HOME, else ~/.local/state/berita/prefect)",
     )
     run.add_argument(
-        "--server-timeout", type=int, default=None, help="seconds to wait for the local Prefect server (default: 120)"
-    )
+        "--server-timeout", type=_positive_int, default=None, metavar="SECONDS",
+        help="seconds to wait for the local Prefect server (default: 120)",
+    )  # fmt: skip
     run.add_argument(
         "--reprocess", action="store_true", help="rebuild every table from all inputs (after rule changes)"
     )
     run.add_argument(
         "--wait",
-        type=float,
+        type=_seconds,
         default=0.0,
         metavar="SECONDS",
         help="wait this long for another run on the same warehouse to finish (default: exit at once)",
@@ -640,15 +742,19 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: $BERITA_LINE_MODEL, else the model berita ships)",
     )  # fmt: skip
     run.set_defaults(handler=_run)
-    evaluate = commands.add_parser("evaluate", help="score body precision/recall and metadata on a golden file")
+    evaluate = command(
+        "evaluate", "score body precision/recall and metadata on a golden file",
+        "berita evaluate tests/golden/seeds.json", "berita evaluate tests/golden/corpus.json --model rules",
+    )  # fmt: skip
     evaluate.add_argument("gold", type=Path, help="golden JSON file, e.g. tests/golden/seeds.json")
-    evaluate.add_argument("--show", type=int, default=20, help="how many mismatches to list (default: 20)")
+    evaluate.add_argument("--show", type=_count, default=20, help="how many mismatches to list (default: 20)")
     evaluate.add_argument("--model", type=Path, default=None, help="line model weights (default: the shipped model)")
     evaluate.set_defaults(handler=_evaluate)
 
-    train = commands.add_parser(
-        "train", help="train the line model from labelled pages (and score it leave-one-outlet-out)",
-        epilog="example: berita train --pages ../shared/realpages --output my_model.json --evaluate",
+    train = command(
+        "train", "train the line model from labelled pages (and score it leave-one-outlet-out)",
+        "berita train --pages ../shared/realpages --output my_model.json --evaluate",
+        "berita run --model my_model.json",
     )  # fmt: skip
     train.add_argument(
         "--pages", type=Path, action="append", default=[], metavar="DIR",
@@ -666,17 +772,30 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     train.set_defaults(handler=_train)
 
-    bench = commands.add_parser("bench", help="benchmark the transforms against ftfy, and the whole flow")
-    bench.add_argument("--docs", type=int, default=2000, help="documents to generate (default: 2000)")
-    bench.add_argument("--repeat", type=int, default=5, help="runs to take the median of (default: 5)")
+    bench = command(
+        "bench", "benchmark the transforms against ftfy, and the whole flow",
+        "berita bench --no-flow", "berita bench --docs 3000 --flow-repeat 3",
+        "berita bench --generate corpus/ --docs 20000",
+    )  # fmt: skip
+    bench.add_argument("--docs", type=_positive_int, default=2000, help="documents to generate (default: 2000)")
+    bench.add_argument("--repeat", type=_positive_int, default=5, help="runs to take the median of (default: 5)")
     bench.add_argument("--seed", type=int, default=1, help="corpus seed: the same seed, the same bytes")
-    bench.add_argument("--flow-docs", type=int, default=None, help="documents for the flow part (default: --docs)")
-    bench.add_argument("--flow-repeat", type=int, default=3, help="flow runs to take the median of (default: 3)")
+    bench.add_argument(
+        "--flow-docs", type=_positive_int, default=None, help="documents for the flow part (default: --docs)"
+    )
+    bench.add_argument(
+        "--flow-repeat", type=_positive_int, default=3, help="flow runs to take the median of (default: 3)"
+    )
     bench.add_argument("--no-flow", action="store_true", help="only the transforms against ftfy")
     bench.add_argument("--generate", type=Path, default=None, metavar="DIR", help="only write the corpus to DIR")
     bench.set_defaults(handler=_bench)
 
-    serve = commands.add_parser("serve", help="serve clean-news as a scheduled Prefect deployment (needs a server)")
+    serve = command(
+        "serve", "serve clean-news as a scheduled Prefect deployment (needs a server)",
+        "prefect server start &  export PREFECT_API_URL=http://127.0.0.1:4200/api",
+        'berita serve --cron "0 * * * *" --timezone Asia/Jakarta --input scraped/',
+        environment=True,
+    )  # fmt: skip
     serve.add_argument("--cron", default="0 * * * *", help='schedule, e.g. "0 * * * *" (default: hourly)')
     serve.add_argument(
         "--timezone", default=None, metavar="ZONE",
@@ -685,12 +804,19 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--name", default="berita", help="deployment name (default: berita)")
     serve.add_argument("--input", type=Path, default=None, help="folder of raw documents (default: seeds)")
     serve.add_argument("--warehouse", type=Path, default=None, help="output folder of tables (default: warehouse)")
-    serve.add_argument("--batch-size", type=int, default=None, help="documents per Prefect task (default: 1000)")
+    serve.add_argument(
+        "--batch-size", type=_positive_int, default=None, metavar="N", help="documents per Prefect task (default: 1000)"
+    )
     serve.add_argument("-v", "--verbose", action="store_true", default=None, help="show Prefect's logs")
     _add_limit_flags(serve)  # the deployment's limits and strict parameters
     serve.set_defaults(handler=_serve, prefect_home=None, server_timeout=None)
 
-    query = commands.add_parser("query", help="run SQL over the warehouse (one DuckDB view per table)")
+    query = command(
+        "query", "run SQL over the warehouse (one DuckDB view per table)",
+        'berita query "select outlet, count(*) as n from articles group by 1 order by 2 desc"',
+        'berita query "select rule, count(*) from removed_lines group by 1" --format csv > rules.csv',
+        'berita query "select * from quarantine" --format jsonl',
+    )  # fmt: skip
     query.add_argument("sql", help='e.g. "select outlet, count(*) from articles group by 1"')
     query.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
     query.add_argument(
@@ -713,20 +839,35 @@ def build_parser() -> argparse.ArgumentParser:
     )
     query.set_defaults(handler=_query)
 
-    show = commands.add_parser("show", help="print one article with its removed lines marked in place")
+    show = command(
+        "show", "print one article with its removed lines marked in place",
+        'berita query "select article_id, title from articles limit 5"', "berita show ARTICLE_ID",
+    )  # fmt: skip
     show.add_argument("article_id")
     show.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
     show.set_defaults(handler=_show)
 
-    report = commands.add_parser("report", help="print the path of the latest run report (or --open it)")
+    report = command(
+        "report", "print the path of a run's data-quality report (or --open it)",
+        "berita report", "berita report --latest-nonempty --open", "berita report 20261201T200428Z-545538",
+    )  # fmt: skip
+    report.add_argument("run_id", nargs="?", default=None, metavar="RUN_ID", help="a run's id (default: the latest)")
     report.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
+    report.add_argument(
+        "--latest-nonempty", action="store_true", help="the latest run that had new inputs (not a no-op run's)"
+    )
     report.add_argument("--open", action="store_true", help="open it in the default browser")
     report.set_defaults(handler=_report)
 
-    compact = commands.add_parser("compact", help="merge older runs' small files into one partition, atomically")
+    compact = command(
+        "compact", "merge older runs' small files into one partition, atomically",
+        "berita compact", "berita compact --keep-last 3 --wait 60",
+    )  # fmt: skip
     compact.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
-    compact.add_argument("--keep-last", type=int, default=0, help="leave the newest N runs' partitions as they are")
-    compact.add_argument("--wait", type=float, default=0.0, metavar="SECONDS", help="wait for a running run")
+    compact.add_argument(
+        "--keep-last", type=_count, default=0, metavar="N", help="leave the newest N runs' partitions as they are"
+    )
+    compact.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS", help="wait for a running run")
     compact.set_defaults(handler=_compact)
     return parser
 

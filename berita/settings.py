@@ -60,7 +60,16 @@ class Settings:
                 values[f.name] = _coerce(f.name, raw)
         values.update({k: v for k, v in overrides.items() if v is not None})
         values["limits"] = _limits(env, limits or {})
+        for name in _AT_LEAST_ONE:
+            if name in values and not values[name] >= 1:
+                raise ValueError(f"BERITA_{name.upper()} must be at least 1, not {values[name]}")
+        if "max_document_seconds" in values and not values["max_document_seconds"] > 0:
+            raise ValueError(f"BERITA_MAX_DOCUMENT_SECONDS must be more than 0, not {values['max_document_seconds']}")
         return replace(cls(), **values)
+
+
+# Settings that are counts or sizes of at least one (a batch of 0 documents would never end).
+_AT_LEAST_ONE = ("batch_size", "server_startup_timeout", "max_input_bytes", "max_text_chars", "max_text_lines")
 
 
 def _limits(env: Mapping[str, str], given: Mapping[str, object]) -> Thresholds:

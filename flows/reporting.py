@@ -81,3 +81,32 @@ def latest_report(warehouse: Path) -> Path | None:
     folder = warehouse / REPORTS
     reports = sorted(folder.glob("*.html")) if folder.is_dir() else []
     return reports[-1] if reports else None
+
+
+def run_report(warehouse: Path, run_id: str) -> Path | None:
+    """The report of run ``run_id`` (a run id, or an unambiguous start of one), None when there is none."""
+    folder = warehouse / REPORTS
+    if not folder.is_dir() or "/" in run_id or run_id.startswith("."):
+        return None
+    exact = folder / f"{run_id}.html"
+    if exact.is_file():
+        return exact
+    found = sorted(folder.glob(f"{run_id}*.html"))
+    return found[0] if len(found) == 1 else None
+
+
+def latest_nonempty_report(warehouse: Path) -> Path | None:
+    """The report of the newest run that had new inputs (scheduled runs with nothing new are skipped)."""
+    from berita.flows import reader
+
+    try:
+        con = reader.connect(warehouse)
+        rows = con.sql(
+            "select run_id from runs where inputs_new > 0 and report_path is not null order by started_at desc"
+        ).fetchall()
+    except Exception:  # no runs table yet, or one that cannot be read: no such report
+        return None
+    for (run_id,) in rows:
+        if (path := run_report(warehouse, run_id)) is not None:
+            return path
+    return None

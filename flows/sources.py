@@ -114,25 +114,32 @@ def _jsonl_offsets(path: Path) -> Iterator[int]:
 
 def _check_root(root: Path) -> None:
     if not root.exists():
-        raise InputError(f"input folder {root} does not exist")
-    if not root.is_dir():
-        raise InputError(f"input {root} is not a folder")
+        raise InputError(f"input {root} does not exist")
+    if not (root.is_dir() or root.is_file()):
+        raise InputError(f"input {root} is neither a folder nor a regular file")
+
+
+def folder_of(root: Path) -> Path:
+    """The folder inputs are named relative to: the input folder, or the folder of an input that is one file."""
+    return root if root.is_dir() or not root.is_file() else root.parent
 
 
 def iter_inputs(root: Path) -> Iterator[InputRef]:
-    """Every input under ``root`` in a stable order, one at a time (a run streams them: a list of
-    a million inputs would cost 0.2 GB). Hidden files and folders are skipped, and symbolic links
-    to folders are not followed (so a link loop cannot trap the walk)."""
+    """Every input under ``root`` (a folder, or one file) in a stable order, one at a time (a run streams
+    them: a list of a million inputs would cost 0.2 GB). Hidden files and folders are skipped, and symbolic
+    links to folders are not followed (so a link loop cannot trap the walk). An input that is one file is
+    named by its file name, as it would be in its folder."""
     _check_root(root)
-    for relative in _files(root):
+    base = folder_of(root)
+    for relative in [root.name] if root.is_file() else _files(root):
         suffix = Path(relative).suffix.lower()
-        if suffix in RECORD_SUFFIXES and _not_readable(root, root / relative) is None:
+        if suffix in RECORD_SUFFIXES and _not_readable(base, base / relative) is None:
             refs: list[InputRef] = []
             try:
                 if suffix == ".jsonl":
-                    refs = [InputRef(relative, offset) for offset in _jsonl_offsets(root / relative)]
+                    refs = [InputRef(relative, offset) for offset in _jsonl_offsets(base / relative)]
                 else:
-                    parquet = pq.ParquetFile(root / relative)
+                    parquet = pq.ParquetFile(base / relative)
                     if {"text", "html"} & set(parquet.schema_arrow.names):
                         refs = [InputRef(relative, row) for row in range(parquet.metadata.num_rows)]
             except (OSError, ValueError, pa.ArrowException):
@@ -238,6 +245,7 @@ def read_batch(root: Path, refs: list[InputRef], max_bytes: int) -> Iterator[Raw
 
 
 def _read_one(root: Path, ref: InputRef, max_bytes: int, cache: _ParquetCache) -> RawInput:
+    root = folder_of(root)
     path = root / ref.path
     suffix = path.suffix.lower()
 

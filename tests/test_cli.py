@@ -91,3 +91,73 @@ def test_a_warning_is_printed_and_strict_makes_it_fatal(tmp_path: Path, shared_a
     assert not (strict / "articles").exists()
     runs = ds.dataset(strict / "runs", partitioning="hive").to_table().to_pylist()
     assert [r["status"] for r in runs] == ["failed"]
+
+
+def _exits(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from berita.cli import main
+
+    try:
+        code = main(argv)
+    except SystemExit as stop:
+        code = int(stop.code or 0)
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_version_and_help_with_examples_variables_and_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    from berita import __version__
+
+    assert _exits(["--version"], capsys)[:2] == (0, f"berita {__version__}\n")
+    code, out, _ = _exits(["run", "--help"], capsys)
+    assert code == 0 and "examples:" in out and "BERITA_BATCH_SIZE" in out and "exit status:" in out
+    for command in ("query", "report", "compact", "train", "bench", "serve", "show", "evaluate"):
+        code, out, _ = _exits([command, "--help"], capsys)
+        assert code == 0 and "examples:" in out and "exit status:" in out, command
+
+
+@pytest.mark.parametrize(
+    ("argv", "suggestion"),
+    [
+        (["rnu"], "did you mean run?"),
+        (["qurey", "select 1"], "did you mean query?"),
+        (["run", "--warehuose", "w"], "did you mean --warehouse?"),
+        (["query", "select 1", "--fromat", "csv"], "did you mean --format?"),
+    ],
+)
+def test_a_mistyped_command_or_flag_gets_a_suggestion(
+    argv: list[str], suggestion: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _exits(argv, capsys)
+    assert code == 2 and suggestion in err
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["run", "--batch-size", "0"], ["run", "--server-timeout", "0"], ["run", "--wait", "-1"],
+        ["compact", "--keep-last", "-1"], ["compact", "--wait", "nan"], ["query", "select 1", "--max-rows", "0"],
+        ["bench", "--docs", "0"], ["bench", "--repeat", "0"], ["evaluate", "x.json", "--show", "-2"],
+    ],
+)  # fmt: skip
+def test_values_out_of_range_are_refused_before_anything_runs(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = _exits(argv, capsys)
+    assert code == 2 and ("at least 1" in err or "0 or more" in err), err
+
+
+def test_debug_works_after_the_command_too(tmp_path: Path) -> None:
+    done = _berita("run", "--input", str(tmp_path / "nope"), "--debug", home=tmp_path)
+    assert done.returncode != 0 and "Traceback" in done.stderr and "UserError" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [("BERITA_BATCH_SIZE", "0"), ("BERITA_MAX_TEXT_LINES", "-5"), ("BERITA_MAX_DOCUMENT_SECONDS", "0")],
+)
+def test_a_setting_out_of_range_in_the_environment_is_one_line(
+    variable: str, value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(variable, value)
+    code, _, err = _exits(["run", "--warehouse", str(tmp_path / "w")], capsys)
+    assert code == 2 and err.startswith(f"berita: error: {variable} must be") and not (tmp_path / "w").exists()

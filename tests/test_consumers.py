@@ -147,3 +147,36 @@ def test_the_readme_snippet_reads_the_warehouse_without_berita(warehouse: Path, 
     assert len(namespace["articles"]) == 5  # type: ignore[arg-type]
     assert len(namespace["paragraphs"]) == rows("paragraphs") > 0  # type: ignore[arg-type]
     assert len(namespace["removed"]) == rows("removed_lines") > 0  # type: ignore[arg-type]
+
+
+def test_report_finds_a_run_by_id_the_latest_and_the_latest_with_new_inputs(
+    warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A scheduled pipeline's newest report is usually a no-op run's: --latest-nonempty skips those."""
+    from berita.flows.clean_news import clean_news
+
+    copy = tmp_path / "warehouse"
+    shutil.copytree(warehouse, copy)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, inputs / seed.name)
+    clean_news(input_dir=str(inputs), warehouse_dir=str(copy), batch_size=1)  # nothing new: a no-op run
+    reports = sorted((copy / "_reports").glob("*.html"))
+    assert len(reports) == 4
+    capsys.readouterr()
+
+    def report(*args: str) -> tuple[int, str, str]:
+        code = main(["report", *args, "--warehouse", str(copy)])
+        out = capsys.readouterr()
+        return code, out.out.strip(), out.err.strip()
+
+    assert report() == (0, str(reports[-1]), "")
+    assert report("--latest-nonempty") == (0, str(reports[-2]), "")
+    assert report(reports[0].stem) == (0, str(reports[0]), "")
+    assert report(reports[0].stem[:17]) == (0, str(reports[0]), "")  # an unambiguous start of a run id
+    code, _, err = report("20000101T000000Z-000000")
+    assert code == 2 and "no report for run 20000101T000000Z-000000" in err
+    monkeypatch.setenv("BROWSER", "false")  # a browser that cannot open anything
+    code, out, err = report("--open")
+    assert code == 2 and out == str(reports[-1]) and reports[-1].resolve().as_uri() in err

@@ -367,6 +367,20 @@ def test_a_file_that_disappears_between_discovery_and_reading(tmp_path: Path) ->
     assert raw.data is None and raw.input_id is None and "cannot read it" in (raw.error or "")
 
 
+def test_one_file_is_an_input_named_as_in_its_folder(tmp_path: Path) -> None:
+    """--input may be one file (a text page, or a JSONL or Parquet file of records): its inputs are named as the
+    folder would name them, so a later run on the whole folder knows them."""
+    (tmp_path / "a.txt").write_text("isi berita", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text('{"text": "satu"}\n\n{"text": "dua", "url": "https://x.id/2"}\n', "utf-8")
+    for name in ("a.txt", "b.jsonl"):
+        one = sources.discover(tmp_path / name)
+        assert one == [ref for ref in sources.discover(tmp_path) if ref.path == name]
+        raws = list(sources.read_batch(tmp_path / name, one, 1_000_000))
+        assert [r.error for r in raws] == [None] * len(one) and all(r.data for r in raws)
+    with pytest.raises(sources.InputError, match="does not exist"):
+        sources.discover(tmp_path / "nope.txt")
+
+
 def _tmpfs(path: Path, size: str) -> None:
     path.mkdir(parents=True, exist_ok=True)
     done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True)
