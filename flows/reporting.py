@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from berita.expectations.report import ReportData, render_markdown, render_report, verdict
+from berita.expectations.report import ReportData, RunPoint, render_markdown, render_report, verdict
 from berita.flows.warehouse import REPORTS
 
 
@@ -16,7 +16,12 @@ def report_path(warehouse: Path, run_id: str) -> Path:
 
 
 def build_report(
-    result: Any, status: str, started: datetime, message: str | None, data_docs: Path | None
+    result: Any,
+    status: str,
+    started: datetime,
+    message: str | None,
+    data_docs: Path | None,
+    history: list[RunPoint] | None = None,
 ) -> ReportData:
     """The report's figures, from a run's result (berita.flows.clean_news.RunResult)."""
     s, q = result.stats, result.quality
@@ -42,7 +47,59 @@ def build_report(
         quarantined=list(s.quarantine_reasons),
         quarantined_total=s.quarantined,
         data_docs=str(data_docs) if data_docs else None,
+        history=[*(history or []), _this_run(result, status)],
     )
+
+
+def _this_run(result: Any, status: str) -> RunPoint:
+    flagged = sum(v[2] for v in result.quality.outlets.values())
+    articles = result.stats.articles
+    failed = sum(1 for c in result.quality.checks.values() if verdict(c) != "pass")
+    return RunPoint(
+        result.run_id, status, articles, result.stats.quarantined, dict(result.stats.removed_by_category),
+        flagged / articles if articles else None, failed,
+    )  # fmt: skip
+
+
+# Runs the report's trend charts go back over: enough to see a schedule drift, and a cost that does not grow with
+# the warehouse's history (each earlier run's figures are read from its own partitions only).
+HISTORY_RUNS = 30
+
+
+def run_history(warehouse: Path, limit: int = HISTORY_RUNS - 1) -> list[RunPoint]:
+    """The last ``limit`` published runs (compactions left out), oldest first, from the runs table and each run's
+    own partitions of removed_lines and articles. Empty when there is none or it cannot be read: the report is
+    written all the same."""
+    import duckdb
+
+    def files(table: str, run_id: str | None = None) -> str:
+        part = f"run_id={run_id}" if run_id else "run_id=*"
+        return str(warehouse / table / part / "*.parquet").replace("'", "''")
+
+    try:
+        con = duckdb.connect()
+        runs = con.sql(
+            f"select run_id, status, articles_written, quarantined, warnings from read_parquet('{files('runs')}', "
+            f"hive_partitioning = true, union_by_name = true) where mode != 'compact' "
+            f"order by started_at desc limit {int(limit)}"
+        ).fetchall()
+        points = []
+        for run_id, status, articles, quarantined, warnings in reversed(runs):
+            removed: dict[str, int] = {}
+            if any((warehouse / "removed_lines" / f"run_id={run_id}").glob("*.parquet")):
+                removed = dict(con.sql(
+                    f"select category, count(*) from read_parquet('{files('removed_lines', run_id)}') group by 1"
+                ).fetchall())  # fmt: skip
+            share = None
+            if articles and any((warehouse / "articles" / f"run_id={run_id}").glob("*.parquet")):
+                share = con.sql(
+                    f"select avg((len(flags) > 0)::int) from read_parquet('{files('articles', run_id)}')"
+                ).fetchall()[0][0]
+            failed = len(warnings or []) + (status == "failed")
+            points.append(RunPoint(run_id, status, articles, quarantined, removed, share, failed))
+        return points
+    except (duckdb.Error, OSError):
+        return []
 
 
 def write_report(warehouse: Path, data: ReportData) -> Path:

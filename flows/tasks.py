@@ -194,7 +194,7 @@ def write_report(
     every stored validation, seconds on a warehouse with history), then Prefect artifacts."""
     root = Path(warehouse_dir)
     docs = validation.build_data_docs(root) if data_docs and result.quality.checks else None
-    data = reporting.build_report(result, status, started, message, docs)
+    data = reporting.build_report(result, status, started, message, docs, reporting.run_history(root))
     path = reporting.write_report(root, data)
     reporting.publish_artifacts(data, path)
     return str(path)

@@ -165,6 +165,9 @@ def test_report_finds_a_run_by_id_the_latest_and_the_latest_with_new_inputs(
     reports = sorted((copy / "_reports").glob("*.html"))
     assert len(reports) == 4
     capsys.readouterr()
+    noop = reports[-1].read_text(encoding="utf-8")  # says plainly that it had nothing to do, and draws the trend
+    assert "Nothing to do: no new inputs (all 5 were processed by earlier runs)" in noop and "passed" not in noop
+    assert "Across the last 4 runs" in noop and noop.count("<svg") == 5
 
     def report(*args: str) -> tuple[int, str, str]:
         code = main(["report", *args, "--warehouse", str(copy)])
@@ -180,3 +183,13 @@ def test_report_finds_a_run_by_id_the_latest_and_the_latest_with_new_inputs(
     monkeypatch.setenv("BROWSER", "false")  # a browser that cannot open anything
     code, out, err = report("--open")
     assert code == 2 and out == str(reports[-1]) and reports[-1].resolve().as_uri() in err
+
+
+def test_run_history_reads_each_runs_own_partitions(warehouse: Path) -> None:
+    from berita.flows.reporting import run_history
+
+    points = run_history(warehouse)
+    assert [p.articles for p in points] == [2, 2, 1] and all(p.status == "succeeded" for p in points)
+    assert all(sum(p.removed_by_category.values()) > 0 for p in points)
+    assert all(p.flagged_share is not None and 0 <= p.flagged_share <= 1 for p in points)
+    assert run_history(warehouse, limit=2) == points[1:]

@@ -249,3 +249,47 @@ def test_a_structural_batch_failure_still_fails_the_run_without_strict(
     assert [r["status"] for r in ds.dataset(warehouse / "runs", partitioning="hive").to_table().to_pylist()] == [
         "failed"
     ]
+
+
+def _check(level: str, failed: int) -> dict[str, object]:
+    return {
+        "table": "articles",
+        "level": level,
+        "expectation": "E",
+        "batches": 2,
+        "failed": failed,
+        "unexpected": failed,
+    }
+
+
+def test_the_report_puts_failures_first_folds_what_passed_and_draws_the_trend() -> None:
+    from berita.expectations.report import ReportData, RunPoint, render_report
+
+    history = [RunPoint(f"2026120{i}T100000Z-aaaaaa", "succeeded", 10 + i, i, {"related": 5 * i}, 0.1 * i, 0)
+               for i in range(1, 5)]  # fmt: skip
+    data = ReportData(
+        run_id="r5", mode="incremental", status="failed", started="s", finished="f",
+        counts={"inputs seen": 9, "new inputs": 3, "articles": 0},
+        checks={"articles.body.min_length": _check("batch", 1), **{f"ok.{i}": _check("batch", 0) for i in range(30)}},
+        history=history, removed_by_category={"related": 4}, outlets={"tempo.co": [2, 600, 1]},
+    )  # fmt: skip
+    html = render_report(data)
+    assert html.index('<div class="problems bad"><p>1 check(s) failed.') < html.index("Across the last 4 runs")
+    assert "failed: <code>articles.body.min_length</code>" in html
+    assert "<details><summary>30 checks passed</summary>" in html and "FAIL in 1 of 2" in html
+    assert html.count("<svg") == 5 + 3 and "<title>20261204T100000Z-aaaaaa: 14</title>" in html
+    assert "2026-12-01 10:00" in html and "<th class=n>unexpected rows</th>" in html
+
+
+def test_a_run_with_nothing_new_says_so_and_claims_no_checks() -> None:
+    from berita.expectations.report import ReportData, render_report
+
+    data = ReportData(
+        run_id="r2", mode="incremental", status="succeeded", started="s", finished="f",
+        counts={"inputs seen": 5, "new inputs": 0, "articles": 0},
+        checks={f"ok.{i}": _check("batch", 0) for i in range(103)},
+    )  # fmt: skip
+    html = render_report(data)
+    assert "Nothing to do: no new inputs (all 5 were processed by earlier runs)" in html
+    assert "103 passed" not in html and "None ran: the run had no rows to check." in html
+    assert "from the second run on" in html

@@ -100,3 +100,37 @@ def test_every_html_file_berita_wrote_runs_nothing_and_fetches_nothing(hostile_r
                 assert url.startswith(("file:", "data:")), url
     finally:
         driver.quit()
+
+
+def test_the_trend_report_folds_what_passed_and_fetches_nothing(tmp_path: Path) -> None:
+    """A report with a failed check, 30 passing ones and five earlier runs: the failure shows first, the passing
+    checks are folded (not displayed until opened), the five trend charts draw, and the page requests nothing."""
+    from berita.expectations.report import ReportData, RunPoint, render_report
+
+    check = {"table": "articles", "level": "batch", "expectation": "E", "batches": 2, "unexpected": 0}
+    data = ReportData(
+        run_id="r6", mode="incremental", status="failed", started="s", finished="f",
+        counts={"inputs seen": 9, "new inputs": 3, "articles": 0},
+        checks={"articles.body.min_length": {**check, "failed": 1}, **{f"ok.{i}": {**check, "failed": 0}
+                                                                       for i in range(30)}},
+        history=[RunPoint(f"2026120{i}T100000Z-aaaaaa", "succeeded", 10 + i, i, {"related": 5 * i}, 0.1 * i, 0)
+                 for i in range(1, 6)],
+    )  # fmt: skip
+    page = tmp_path / "report.html"
+    page.write_text(render_report(data), encoding="utf-8")
+    driver = _browser()
+    try:
+        driver.get(page.resolve().as_uri())
+        text = driver.find_element("tag name", "body").text
+        assert text.index("1 check(s) failed.") < text.index("Across the last 5 runs")
+        assert "30 checks passed" in text and "ok.0" not in text  # folded: not displayed until opened
+        driver.find_elements("css selector", "details summary")[-1].click()
+        assert "ok.0" in driver.find_element("tag name", "body").text
+        assert len(driver.find_elements("css selector", ".trends svg")) == 5
+        assert len(driver.find_elements("css selector", ".trends circle")) == 25
+        for entry in driver.get_log("performance"):
+            message = json.loads(entry["message"])["message"]
+            if message["method"] == "Network.requestWillBeSent":
+                assert message["params"]["request"]["url"].startswith(("file:", "data:"))
+    finally:
+        driver.quit()
