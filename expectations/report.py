@@ -206,7 +206,8 @@ _CHECKS_HEAD = (
 def _checks_table(checks: dict[str, dict[str, Any]]) -> str:
     """The checks that warned or failed, shown; the ones that passed, folded under one line."""
     order = {"fail": 0, "warn": 1, "pass": 2}
-    shown_rows, passed_rows = [], []
+    shown_rows: list[list[Any]] = []
+    passed_rows: list[list[Any]] = []
     for name, c in sorted(checks.items(), key=lambda kv: (order[verdict(kv[1])], kv[0])):
         result = {"pass": "pass", "warn": "WARN", "fail": f"FAIL in {c['failed']} of {c['batches']}"}[verdict(c)]
         (passed_rows if result == "pass" else shown_rows).append([name, c["level"], c["expectation"], result,

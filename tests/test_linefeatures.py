@@ -119,10 +119,10 @@ def reference_list(texts: Sequence[str], rows: list[list[float]], sentence: list
         text, low, words = texts[k], texts[k].lower(), texts[k].split()
         if rows[k][at["rule_junk"]] or text[:1] in lf.shapes.LIST_BULLETS or low.startswith(lf.shapes._CALL_OPENERS):
             return False
-        if sum(w[0].isupper() for w in words) > len(words) / 2:
-            return False
         if text.endswith(":"):
             return low.startswith("berikut") or len(words) >= 4
+        if sum(w[0].isupper() for w in words) > len(words) / 2:
+            return False
         return low.startswith("berikut") or low.rstrip(" .:").endswith(lf.shapes.LEAD_IN_ENDS)
 
     match = re.match(r"([^:]{1,60}?):\s+\S", texts[i])

@@ -198,6 +198,8 @@ DATELINES = (
     re.compile(rf"^(?P<city>{CITY_TOKEN}),\s*(?P<outlet>{OUTLET_TOKEN}){DATELINE_SEP}"),
     # "Jakarta (ANTARA) - "
     re.compile(rf"^(?P<city>{CITY_TOKEN})\s*\((?P<outlet>{OUTLET_TOKEN})\){DATELINE_SEP}"),
+    # "TEMPO.CO, Jakarta: ": an outlet, a city and a colon
+    re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}),\s*(?P<city>{CITY_TOKEN}):\s+(?=[A-Z\"\u201c])"),
     # "KONTAN.CO.ID - JAKARTA. " (kontan): outlet, then the city in capitals and a full stop
     re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}(?P<city>[A-Z]{{3,}}(?: [A-Z]{{3,}}){{0,2}})\.\s+(?=[A-Z])"),
     # "jpnn.com - JAKARTA - ": outlet, then the city in capitals between two dashes

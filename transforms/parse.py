@@ -393,6 +393,8 @@ def _is_deck(text: str, title: str | None) -> bool:
     words = text.split()
     if len(words) < DECK_MIN_WORDS or text == title or text.endswith(":") or "|" in text:
         return False
+    if "@" in text or "http" in text or "www." in text:  # a deck names no address: a login notice, a contact line
+        return False
     lower = sum(w[0].islower() for w in words) / len(words)
     return (shapes.ends_sentence(text) and lower >= 0.25) or lower >= 0.5
 

@@ -153,9 +153,9 @@ _CALL_OPENERS = (
 
 
 def is_list_lead_in(text: str) -> bool:
-    """Whether a line introduces a list in the article: it ends in a colon (four words or more), opens with
-    "berikut", or ends with a word that announces one ("yaitu"); written in sentence case (a headline in title
-    case that ends in "Berikut" is a teaser), and not a list item itself.
+    """Whether a line introduces a list in the article: it ends in a colon (four words or more), or, written in
+    sentence case (a headline in title case that ends in "Berikut" is a teaser), opens with "berikut" or ends
+    with a word that announces one ("yaitu"); and it is not a list item or a call to action itself.
 
     >>> is_list_lead_in("Berikut daftar harga hari ini:"), is_list_lead_in("- Simak Kiat Berikut")
     (True, False)
@@ -171,6 +171,6 @@ def is_list_lead_in(text: str) -> bool:
     if not (opens or text.endswith(":") or low.rstrip(" .:").endswith(LEAD_IN_ENDS)):
         return False
     words = text.split()
-    if sum(w[:1].isupper() for w in words) * 2 > len(words):
-        return False
-    return opens or not text.endswith(":") or len(words) >= 4
+    if text.endswith(":"):  # "Rincian Harga Emas Hari Ini:" introduces a list in title case too
+        return len(words) >= 4 or opens
+    return sum(w[:1].isupper() for w in words) * 2 <= len(words)
