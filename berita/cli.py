@@ -65,6 +65,7 @@ def _model_parameter(path: Path | None) -> str | None:
 def _run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     _check_model(settings.line_model)
+    _check_warehouse(settings.warehouse_dir)
     if not (settings.input_dir.is_dir() or settings.input_dir.is_file()):
         raise UserError(
             f"input {settings.input_dir} does not exist or is neither a folder nor a file (pass --input DIR or FILE)"
@@ -386,7 +387,7 @@ def _train(args: argparse.Namespace) -> int:
           f"{spec['html']['trained_on']['lines'] if spec['html'] else 0} HTML blocks)", file=sys.stderr)  # fmt: skip
     if args.evaluate:
         held_out = sorted({train.outlet_key(p.outlet) for p in pages if p.name.startswith(("html/", "text/"))})
-        scores = train.leave_one_outlet_out(pages, args.seed, outlets=held_out or None, data=data)
+        scores = train.leave_one_outlet_out(pages, args.seed, outlets=held_out or None, data=data, full=spec)
         print(json.dumps({k: s.as_dict() for k, s in sorted(scores.items())}, indent=1))
     return 0
 
@@ -411,7 +412,15 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _warehouse(args: argparse.Namespace) -> Path:
-    return Path(args.warehouse) if args.warehouse else Settings.from_env().warehouse_dir
+    root = Path(args.warehouse) if args.warehouse else Settings.from_env().warehouse_dir
+    _check_warehouse(root)
+    return root
+
+
+def _check_warehouse(root: Path) -> None:
+    """A warehouse that exists is a folder: a file there is one line saying so, not a storage hint."""
+    if root.exists() and not root.is_dir():
+        raise UserError(f"warehouse {root} is a file, not a folder (choose another --warehouse, or move the file)")
 
 
 def _query(args: argparse.Namespace) -> int:

@@ -161,3 +161,12 @@ def test_a_setting_out_of_range_in_the_environment_is_one_line(
     monkeypatch.setenv(variable, value)
     code, _, err = _exits(["run", "--warehouse", str(tmp_path / "w")], capsys)
     assert code == 2 and err.startswith(f"berita: error: {variable} must be") and not (tmp_path / "w").exists()
+
+
+@pytest.mark.parametrize("command", [["run"], ["query", "select 1"], ["compact"], ["report"]])
+def test_a_warehouse_that_is_a_file_is_one_line_saying_so(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "wh").write_text("not a folder", encoding="utf-8")
+    code, _, err = _exits([*command, "--warehouse", str(tmp_path / "wh")], capsys)
+    assert code == 2 and "is a file, not a folder" in err and "free some space" not in err

@@ -111,13 +111,18 @@ def test_berita_train_writes_a_model_the_cleaner_reads(tmp_path: Path) -> None:
 
 @needs_realpages
 def test_training_reproduces_the_shipped_weights() -> None:
-    """`berita train --pages ../shared/realpages` (fixed seed) gives the weights berita ships, figure for figure
-    (to 1e-4: numpy differs a little between the Pythons CI runs)."""
+    """`berita train --pages ../shared/realpages` (fixed seed) gives the weights berita ships: every figure to 2%
+    (lbfgs stops a little apart on the numpy versions CI uses: 0.75% at most, on the reason model), and the very
+    same cleaning, line for line and rule for rule, of every page it was trained on."""
+    from berita.transforms.linemodel import read_model
+
     from berita import train
 
     pages = train.read_training_pages(REALPAGES, GOLDEN)
-    fresh = json.loads(train.dumps(train.TrainingSet.of(pages).fit(0)))
-    shipped = json.loads((REPO / "berita" / "line_model.json").read_text(encoding="utf-8"))
+    fresh_text = train.dumps(train.TrainingSet.of(pages).fit(0))
+    fresh = json.loads(fresh_text)
+    shipped_text = (REPO / "berita" / "line_model.json").read_text(encoding="utf-8")
+    shipped = json.loads(shipped_text)
 
     def close(a: object, b: object) -> bool:
         if isinstance(a, dict) and isinstance(b, dict):
@@ -125,10 +130,20 @@ def test_training_reproduces_the_shipped_weights() -> None:
         if isinstance(a, list) and isinstance(b, list):
             return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b, strict=True))
         if isinstance(a, float) and isinstance(b, float | int):
-            return abs(a - b) <= 1e-4 * max(1.0, abs(a))
+            return abs(a - b) <= 2e-2 * max(1.0, abs(a))
         return a == b
 
     assert close(fresh, shipped), "berita/line_model.json is not what `make model` trains: retrain and commit it"
+    models = read_model(fresh_text, "fresh"), read_model(shipped_text, "shipped")
+
+    def cleaned(page: object, model: object) -> object:
+        article = train.clean_with(page, model)  # type: ignore[arg-type]
+        if article is None:
+            return None
+        return ([(p.kind, p.text) for p in article.paragraphs], [(r.line_no, r.rule) for r in article.removed_lines])
+
+    for page in pages:
+        assert cleaned(page, models[0]) == cleaned(page, models[1]), page.name
 
 
 @needs_realpages
