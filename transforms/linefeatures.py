@@ -53,7 +53,7 @@ _BRAND = re.compile(rf"\.(?:{'|'.join(map(re.escape, _DOMAINS))})\b|\b(?:{charda
 
 _TERMINAL = frozenset(".!?\u2026")
 _QUOTE_ENDS = "\"'\u201d\u2019)"
-_BULLETS = "-\u2022*\u00bb\u203a>\u2013\u2014\u25aa\u25cf"
+_BULLETS = shapes.LIST_BULLETS  # the marks a list item opens with
 
 # Per-line (shape) features, then their context copies; the names are the weights file's keys.
 SHAPE = (
