@@ -118,13 +118,13 @@ def _draft_rows(plan: BatchPlan, stats: BatchStats) -> list[state.DraftRow]:
     bytes, then inputs that could not be read."""
     return (
         [
-            (fp.source_uri, None, "unreadable", None)  # changed while read: recorded without its id, so retried
+            (fp.source_uri, fp.ref.label, None, "unreadable", None)  # changed while read: no id, so retried
             if fp.input_id in stats.changed
-            else (fp.source_uri, fp.input_id, "clean", stats.article_of.get(fp.input_id or ""))
+            else (fp.source_uri, fp.ref.label, fp.input_id, "clean", stats.article_of.get(fp.input_id or ""))
             for fp in plan.to_clean
         ]
-        + [(fp.source_uri, fp.input_id, "duplicate", None) for fp in plan.duplicates]
-        + [(fp.source_uri, fp.input_id, "unreadable", None) for fp in plan.unreadable]
+        + [(fp.source_uri, fp.ref.label, fp.input_id, "duplicate", None) for fp in plan.duplicates]
+        + [(fp.source_uri, fp.ref.label, fp.input_id, "unreadable", None) for fp in plan.unreadable]
     )
 
 
@@ -136,7 +136,7 @@ def _ledger_rows(
     later copy of the same bytes finds its article. Second, the quarantine rows of copies of bytes
     that were quarantined: such a copy is quarantined too, not a duplicate of no article."""
     rows, copies = [], []
-    for source_uri, input_id, group, article in draft:
+    for source_uri, source_file, input_id, group, article in draft:
         if group == "unreadable":
             outcome = "quarantined"
         elif group == "duplicate":  # the same bytes as an input settled earlier (this run or before)
@@ -144,27 +144,28 @@ def _ledger_rows(
             if article is None:
                 outcome = "quarantined"
                 first = state.first_name(db, input_id or "")
-                copies.append(
-                    {"source_uri": source_uri, "stage": "read", "reason": f"the same bytes as {first or 'an input'},"
-                     " which is quarantined (its quarantine row says why)"}
-                )  # fmt: skip
+                reason = f"the same bytes as {first or 'an input'}, which is quarantined (its quarantine row says why)"
+                copies.append({"source_uri": source_uri, "source_file": source_file, "stage": "read", "reason": reason})
         elif input_id in twins:  # the same cleaned body as an earlier article
             article, outcome = twins[input_id], "duplicate"
         else:
             outcome = "article" if article else "quarantined"
         if input_id is not None:
             state.record(db, input_id, source_uri, article)
-        rows.append({"source_uri": source_uri, "input_id": input_id, "outcome": outcome, "article_id": article})
+        rows.append(
+            {"source_uri": source_uri, "source_file": source_file, "input_id": input_id, "outcome": outcome,
+             "article_id": article}
+        )  # fmt: skip
     return rows, copies
 
 
 def _apply_quality(stats: BatchStats, tally: QualityTally) -> None:
     """Articles that failed a row-level check are quarantined, not articles."""
-    for article_id, source_uri, check in tally.moved:
+    for article_id, shown, check in tally.moved:
         stats.article_of[article_id] = None  # an article's id is its input's id
         stats.articles -= 1
         stats.quarantined += 1
-        stats.quarantine_reasons.append((source_uri, "validate", f"failed the check {check}"))
+        stats.quarantine_reasons.append((shown, "validate", f"failed the check {check}"))
     # Removal counts of the articles that remain (the tally leaves out the quarantined ones).
     stats.removed_by_category = Counter(tally.removed_by_category)
 
@@ -268,7 +269,8 @@ def clean_news(
                 with result.timed("clean"):
                     stats = pending_stats.result() if in_flight > 1 else pending_stats
                 with result.timed("validate"):
-                    tally = validate_batch(warehouse_dir, result.run_id, part, started, thresholds)
+                    files = {fp.input_id: fp.ref.label for fp in plan.to_clean if fp.input_id is not None}
+                    tally = validate_batch(warehouse_dir, result.run_id, part, started, thresholds, files)
                 _apply_quality(stats, tally)
                 result.quality.add(tally)
                 state.stage_draft(db, part, _draft_rows(plan, stats))
@@ -317,7 +319,9 @@ def clean_news(
                     rows, copies = _ledger_rows(state.take_draft(db, part), found.exact_of, db)
                     stage_ledger(staging, result.run_id, part, rows, copies)
                 result.inputs_new += len(rows)
-                reasons = [(q["source_uri"], q["stage"], q["reason"]) for q in copies]
+                reasons = [
+                    (sources.shown_name(q["source_uri"], q["source_file"]), q["stage"], q["reason"]) for q in copies
+                ]
                 result.stats.add(BatchStats(quarantined=len(copies), quarantine_reasons=reasons))
                 _release_batch_memory()
             db.commit()

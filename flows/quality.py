@@ -12,7 +12,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 from berita.expectations import checks
-from berita.flows import validation, warehouse
+from berita.flows import sources, validation, warehouse
 from berita.flows.memory import release_free_memory
 from berita.transforms.tables import rows_to_table
 
@@ -32,7 +32,7 @@ class QualityTally:
     """What validation saw, summed over a run's batches: the report's raw material."""
 
     checks: dict[str, dict[str, Any]] = field(default_factory=dict)  # name -> table, level, runs, failed, unexpected
-    moved: list[tuple[str, str, str]] = field(default_factory=list)  # article_id, source_uri, check
+    moved: list[tuple[str, str, str]] = field(default_factory=list)  # article_id, name shown, check
     outlets: dict[str, list[int]] = field(default_factory=dict)  # outlet -> [articles, words, flagged]
     removed_by_rule: Counter[str] = field(default_factory=Counter)
     removed_by_category: Counter[str] = field(default_factory=Counter)
@@ -103,7 +103,7 @@ def _frame(table: pa.Table) -> Any:
 
 
 def _move_to_quarantine(
-    staging: Path, run_id: str, part: str, tables: dict[str, pa.Table], failed: dict[int, str]
+    staging: Path, run_id: str, part: str, tables: dict[str, pa.Table], failed: dict[int, str], files: dict[str, str]
 ) -> list[tuple[str, str, str]]:
     """Rewrite the batch's staged parts without the failing articles, which become quarantine rows."""
     articles = tables["articles"]
@@ -112,21 +112,36 @@ def _move_to_quarantine(
         (articles["article_id"][i].as_py(), articles["source_uri"][i].as_py(), name)
         for i, name in sorted(failed.items())
     ]
+    named = [(article, sources.shown_name(uri, files.get(article)), name) for article, uri, name in moved]
     gone = pa.array([m[0] for m in moved])
     warehouse.replace_part(staging, run_id, "articles", part, articles.filter(keep))
     for child in CHILD_TABLES:
         data = tables[child]
         warehouse.replace_part(staging, run_id, child, part, data.filter(pc.invert(pc.is_in(data["article_id"], gone))))
-    rows = [{"source_uri": uri, "stage": "validate", "reason": f"failed the check {name}"} for _, uri, name in moved]
+    rows = [
+        {
+            "source_uri": uri,
+            "source_file": files.get(article),
+            "stage": "validate",
+            "reason": f"failed the check {name}",
+        }
+        for article, uri, name in moved
+    ]
     quarantine = pa.concat_tables([tables["quarantine"], rows_to_table("quarantine", rows)])
     warehouse.replace_part(staging, run_id, "quarantine", part, quarantine)
-    return moved
+    return named
 
 
 def validate_staged_batch(
-    root: Path, run_id: str, part: str, run_time: datetime, limits: checks.Thresholds
+    root: Path,
+    run_id: str,
+    part: str,
+    run_time: datetime,
+    limits: checks.Thresholds,
+    files: dict[str, str] | None = None,
 ) -> QualityTally:
-    """Validate one staged batch; move row-level failures to quarantine; raise on batch failures."""
+    """Validate one staged batch; move row-level failures to quarantine (``files``: article id -> the input's
+    file and record, for their quarantine rows); raise on batch failures."""
     staging = warehouse.staging_dir(root, run_id)
     tables = {t: warehouse.read_part(staging, run_id, t, part) for t in CONTENT_TABLES}
     frames = {t: _frame(data) for t, data in tables.items()}
@@ -141,7 +156,7 @@ def validate_staged_batch(
         raise ValidationFailed(_describe(result.batch_failures))
     failed = result.failed_rows("articles")
     if failed:
-        tally.moved = _move_to_quarantine(staging, run_id, part, tables, failed)
+        tally.moved = _move_to_quarantine(staging, run_id, part, tables, failed, files or {})
     _tally_content(tables, set(m[0] for m in tally.moved), tally)
     return tally
 

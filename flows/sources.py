@@ -53,6 +53,15 @@ class InputRef:
         return f"{path}#{'row' if self.path.lower().endswith('.parquet') else 'byte'}={self.record}"
 
 
+def shown_name(source_uri: str, source_file: str | None) -> str:
+    """How the run's summary and report name an input: its URL, and its file and record when they differ.
+
+    >>> shown_name("https://x.id/a", "scrape.jsonl#byte=0"), shown_name("a.txt", "a.txt")
+    ('https://x.id/a (scrape.jsonl#byte=0)', 'a.txt')
+    """
+    return source_uri if source_file in (None, source_uri) else f"{source_uri} ({source_file})"
+
+
 def printable_path(path: str) -> str:
     """A path as text that every table and terminal takes: bytes that are not UTF-8 (kept by ``os.fsdecode`` as
     lone surrogates, which cannot be written) become backslash escapes.

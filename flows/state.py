@@ -33,8 +33,8 @@ CREATE TABLE IF NOT EXISTS seen (
 CREATE TABLE IF NOT EXISTS outcome (
     input_id TEXT PRIMARY KEY, article_id TEXT, pending INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS draft (
-    part TEXT NOT NULL, seq INTEGER NOT NULL, source_uri TEXT NOT NULL, input_id TEXT, grp TEXT NOT NULL,
-    article_id TEXT, PRIMARY KEY (part, seq)) WITHOUT ROWID;
+    part TEXT NOT NULL, seq INTEGER NOT NULL, source_uri TEXT NOT NULL, source_file TEXT NOT NULL, input_id TEXT,
+    grp TEXT NOT NULL, article_id TEXT, PRIMARY KEY (part, seq)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS body (body_hash TEXT PRIMARY KEY, article_id TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS sig (slot INTEGER PRIMARY KEY, article_id TEXT NOT NULL, minhash BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS band (band INTEGER PRIMARY KEY, slot INTEGER NOT NULL) WITHOUT ROWID;
@@ -121,17 +121,17 @@ def first_name(db: sqlite3.Connection, input_id: str) -> str | None:
 
 # --- Ledger drafts: a cleaned batch's inputs, until deduplication settles their outcome ---------
 
-# (source_uri, input_id, group, article_id); group is "clean", "duplicate" or "unreadable"
-DraftRow = tuple[str, str | None, str, str | None]
+# (source_uri, source_file, input_id, group, article_id); group is "clean", "duplicate" or "unreadable"
+DraftRow = tuple[str, str, str | None, str, str | None]
 
 
 def stage_draft(db: sqlite3.Connection, part: str, rows: Sequence[DraftRow]) -> None:
-    db.executemany("INSERT INTO draft VALUES (?, ?, ?, ?, ?, ?)", ((part, n, *row) for n, row in enumerate(rows)))
+    db.executemany("INSERT INTO draft VALUES (?, ?, ?, ?, ?, ?, ?)", ((part, n, *row) for n, row in enumerate(rows)))
 
 
 def take_draft(db: sqlite3.Connection, part: str) -> list[DraftRow]:
     rows = db.execute(
-        "SELECT source_uri, input_id, grp, article_id FROM draft WHERE part = ? ORDER BY seq", (part,)
+        "SELECT source_uri, source_file, input_id, grp, article_id FROM draft WHERE part = ? ORDER BY seq", (part,)
     ).fetchall()
     db.execute("DELETE FROM draft WHERE part = ?", (part,))
     return rows

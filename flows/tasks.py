@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
@@ -98,18 +98,21 @@ def fingerprint_batch(input_dir: str, refs: list[sources.InputRef], max_bytes: i
 
 
 def _clean(raw: sources.RawInput, expected: Fingerprint, options: CleanOptions) -> Article | Quarantined:
-    """One input as an article or a quarantine row. Bytes other than those its fingerprint read mean the file was
-    rewritten meanwhile: quarantined under the fingerprint's name, and the next run cleans what it then finds."""
+    """One input as an article or a quarantine row (which names the input's file and record as well as its
+    URL). Bytes other than those its fingerprint read mean the file was rewritten meanwhile: quarantined under
+    the fingerprint's name, and the next run cleans what it then finds."""
+    where = expected.ref.label
     if raw.input_id != expected.input_id or raw.error == sources.CHANGED_WHILE_READ:
-        return Quarantined(expected.source_uri, "read", sources.CHANGED_WHILE_READ, options.run_id)
+        return Quarantined(expected.source_uri, "read", sources.CHANGED_WHILE_READ, options.run_id, where)
     if raw.data is None:
-        return Quarantined(raw.source_uri, "read", raw.error or "cannot read it", options.run_id)
+        return Quarantined(raw.source_uri, "read", raw.error or "cannot read it", options.run_id, where)
     try:
-        return clean_document(raw.data, raw.source_uri, options, kind=raw.kind, url=raw.url)
+        result = clean_document(raw.data, raw.source_uri, options, kind=raw.kind, url=raw.url)
     except Exception as exc:
-        get_run_logger().warning("cleaning %s failed", raw.source_uri, exc_info=True)
+        get_run_logger().warning("cleaning %s failed", where, exc_info=True)
         reason = f"berita failed on this input ({type(exc).__name__}: {exc}); please report it with the file"
-        return Quarantined(raw.source_uri, "clean", reason[:500], options.run_id)
+        return Quarantined(raw.source_uri, "clean", reason[:500], options.run_id, where)
+    return replace(result, source_file=where) if isinstance(result, Quarantined) else result
 
 
 @task(name="clean-batch", cache_policy=NO_CACHE)
@@ -128,7 +131,9 @@ def clean_batch(
             stats.removed_by_category.update(r.category for r in result.removed_lines)
         else:
             quarantined.append(result)
-            stats.quarantine_reasons.append((result.source_uri, result.stage, result.reason))
+            stats.quarantine_reasons.append(
+                (sources.shown_name(result.source_uri, result.source_file), result.stage, result.reason)
+            )
         if expected.input_id is None:
             continue
         if isinstance(result, Quarantined) and result.reason == sources.CHANGED_WHILE_READ:
@@ -166,10 +171,11 @@ def publish_run(warehouse_dir: str, run_id: str, mode: str, runs_row: dict[str, 
 
 @task(name="validate-batch", cache_policy=NO_CACHE)
 def validate_batch(
-    warehouse_dir: str, run_id: str, part: str, run_time: datetime, limits: Thresholds
+    warehouse_dir: str, run_id: str, part: str, run_time: datetime, limits: Thresholds, files: dict[str, str]
 ) -> quality.QualityTally:
-    """GX checkpoints over one staged batch: failing articles move to quarantine; a failing batch fails the run."""
-    return quality.validate_staged_batch(Path(warehouse_dir), run_id, part, run_time, limits)
+    """GX checkpoints over one staged batch: failing articles move to quarantine (named by their input's file,
+    ``files``: article id -> file and record); a failing batch fails the run."""
+    return quality.validate_staged_batch(Path(warehouse_dir), run_id, part, run_time, limits, files)
 
 
 @task(name="validate-run", cache_policy=NO_CACHE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import shutil
 from datetime import UTC, datetime
 from pathlib import Path
@@ -154,23 +155,25 @@ def test_a_row_that_breaks_a_row_level_check_is_quarantined(prefect_harness: Non
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     shutil.copy(SEEDS[0], inputs / SEEDS[0].name)
-    (inputs / "short.txt").write_text(SHORT, encoding="utf-8")
+    short = "https://example.id/short"  # a scraper's record: quarantined under its URL, naming its file and line
+    (inputs / "short.jsonl").write_text(json.dumps({"url": short, "text": SHORT}) + "\n", encoding="utf-8")
     warehouse = tmp_path / "warehouse"
     result = clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse))
     quarantine = {
         q["source_uri"]: q for q in ds.dataset(warehouse / "quarantine", partitioning="hive").to_table().to_pylist()
     }
-    assert quarantine["short.txt"]["stage"] == "validate"
-    assert quarantine["short.txt"]["reason"] == "failed the check articles.body.min_length"
+    assert quarantine[short]["stage"] == "validate" and quarantine[short]["source_file"] == "short.jsonl#byte=0"
+    assert quarantine[short]["reason"] == "failed the check articles.body.min_length"
     articles = ds.dataset(warehouse / "articles", partitioning="hive").to_table()
     assert articles["source_uri"].to_pylist() == [SEEDS[0].name]
     ledger = {r["source_uri"]: r for r in ds.dataset(warehouse / "inputs", partitioning="hive").to_table().to_pylist()}
-    assert ledger["short.txt"]["outcome"] == "quarantined" and ledger["short.txt"]["article_id"] is None
+    assert ledger[short]["outcome"] == "quarantined" and ledger[short]["article_id"] is None
+    assert ledger[short]["source_file"] == "short.jsonl#byte=0"
     children = ds.dataset(warehouse / "paragraphs", partitioning="hive").to_table()
     assert set(children["article_id"].to_pylist()) == set(articles["article_id"].to_pylist())
     assert (result.stats.articles, result.stats.quarantined) == (1, 1)
     report = Path(result.report_path).read_text(encoding="utf-8")
-    assert "failed the check articles.body.min_length" in report
+    assert "failed the check articles.body.min_length" in report and "short.jsonl#byte=0" in report
     run = ds.dataset(warehouse / "runs", partitioning="hive").to_table().to_pylist()[0]
     assert run["report_path"] == result.report_path and run["quarantined"] == 1
 

@@ -105,6 +105,33 @@ def test_incremental_runs_add_only_what_is_new(prefect_harness: None, inputs: Pa
     assert_every_input_accounted_for(warehouse)
 
 
+def test_a_warehouse_written_before_source_file_existed_runs_on(
+    prefect_harness: None, inputs: Path, tmp_path: Path
+) -> None:
+    """`inputs` and `quarantine` rows written before `source_file` existed read it as null; runs go on."""
+    from berita.flows import reader, warehouse
+
+    (inputs / "bad.jsonl").write_text('{"url": "https://x.id/a"}\n', encoding="utf-8")
+    warehouse_dir = tmp_path / "warehouse"
+    _run(inputs, warehouse_dir)
+    for table in ("inputs", "quarantine"):  # as an older berita wrote them
+        for part in (warehouse_dir / table).rglob("*.parquet"):
+            pq.write_table(pq.read_table(part).drop_columns(["source_file"]), part)
+    shutil.copy(SEEDS[3], inputs / SEEDS[3].name)
+    first_line = '{"url": "https://x.id/a"}\n'
+    (inputs / "bad.jsonl").write_text(first_line + '{"url": "https://x.id/b"}\n', encoding="utf-8")
+    second = _run(inputs, warehouse_dir)
+    assert second.inputs_new == 2 and second.unchanged == len(SEEDS[:3]) + 1
+    db = reader.connect(warehouse_dir)
+    query = f"select source_uri, source_file from {{}} where run_id = '{second.run_id}' order by source_uri"
+    record = ("https://x.id/b", f"bad.jsonl#byte={len(first_line)}")
+    assert db.sql(query.format("quarantine")).fetchall() == [record]
+    assert db.sql(query.format("inputs")).fetchall() == [(SEEDS[3].name, SEEDS[3].name), record]
+    older = warehouse.read_table(warehouse_dir, "inputs").filter(pa.compute.field("run_id") != second.run_id)
+    assert older.num_rows == 4 and set(older["source_file"].to_pylist()) == {None}
+    assert_every_input_accounted_for(warehouse_dir)
+
+
 def test_reprocess_replaces_every_table_without_duplicates(prefect_harness: None, inputs: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "warehouse"
     first = _run(inputs, warehouse)
@@ -168,6 +195,20 @@ def test_record_files_html_and_bad_inputs(prefect_harness: None, tmp_path: Path)
     assert any("text must be a string" in r for r in quarantine.values())
     assert any("not valid JSON" in r for r in quarantine.values())
     assert "not a readable PARQUET file" in quarantine["odd.parquet"]
+    # Every quarantine and ledger row names its file and record, whether or not the record had a URL.
+    offsets = [0]
+    for line in lines[:-1]:
+        offsets.append(offsets[-1] + len(line.encode("utf-8")) + 1)
+    files = {q["source_uri"]: q["source_file"] for q in _read(warehouse, "quarantine").to_pylist()}
+    assert files["https://example.org/no-body"] == f"scrape.jsonl#byte={offsets[1]}"
+    assert sorted(files.values()) == sorted(["odd.parquet", *(f"scrape.jsonl#byte={offsets[n]}" for n in (1, 2, 3))])
+    ledger = {row["source_file"]: row for row in _read(warehouse, "inputs").to_pylist()}
+    assert (
+        ledger[f"scrape.jsonl#byte={offsets[0]}"]["source_uri"]
+        == "https://www.tempo.co/internasional/kim-bertemu-lavrov"
+    )
+    assert ledger["rows.parquet#row=0"]["source_uri"] == "https://www.liputan6.com/global/read/1"
+    assert ledger["page.html"]["source_uri"] == "page.html" and len(ledger) == result.inputs_seen
     assert result.stats.articles + result.stats.quarantined == result.inputs_seen
     assert_every_input_accounted_for(warehouse)
     # Quarantined inputs are settled too: a second run adds nothing.

@@ -444,7 +444,7 @@ def test_the_accounting_check_refuses_a_run_whose_inputs_do_not_add_up(tmp_path:
     from berita.transforms.tables import rows_to_table
 
     staging = warehouse.staging_dir(tmp_path, "r1")
-    ledger = [{"source_uri": "a.txt", "input_id": "x", "outcome": "article", "article_id": "x"}]
+    ledger = [{"source_uri": "a.txt", "source_file": "a.txt", "input_id": "x", "outcome": "article", "article_id": "x"}]
     warehouse.write_part(staging, "r1", "inputs", "00000", rows_to_table("inputs", ledger))
     with pytest.raises(AccountingError, match="1 ledger rows for 2 new inputs"):
         check_accounting(tmp_path, "r1", inputs_new=2, articles=1, quarantined=0)

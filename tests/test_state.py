@@ -45,7 +45,11 @@ def test_recording_settles_a_pending_input_once(db) -> None:
 
 
 def test_a_draft_comes_back_in_order_once(db) -> None:
-    rows = [("a.txt", "a", "clean", "a"), ("b.txt", "a", "duplicate", None), ("c.txt", None, "unreadable", None)]
+    rows = [
+        ("a.txt", "a.txt", "a", "clean", "a"),
+        ("https://x.id/b", "b.jsonl#byte=0", "a", "duplicate", None),
+        ("c.txt", "c.txt", None, "unreadable", None),
+    ]
     state.stage_draft(db, "00001", rows)
     state.stage_draft(db, "00000", rows[:1])
     assert state.take_draft(db, "00001") == rows

@@ -34,6 +34,13 @@ STRING_LIST = pa.list_(pa.field("item", pa.string(), nullable=False))
 PARTITION_COLUMNS = ("run_id",)
 
 _RUN_ID = Column("run_id", pa.string(), False, "Run that wrote the row (also the hive partition key).")
+_SOURCE_FILE = Column(
+    "source_file",
+    pa.string(),
+    True,
+    "Input file relative to the input root, with its record in a record file: `#byte=N` (the JSONL line at byte"
+    " N) or `#row=N` (the Parquet row). Null in rows written before this column existed.",
+)
 
 TABLES: dict[str, tuple[Column, ...]] = {
     "articles": (
@@ -96,13 +103,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
         _RUN_ID,
     ),
     "quarantine": (
-        Column("source_uri", pa.string(), False, "Input that could not become an article."),
-        Column("stage", pa.string(), False, "Stage that set it aside: read, decode, clean or parse."),
+        Column("source_uri", pa.string(), False, "Input that could not become an article (its URL when known)."),
+        _SOURCE_FILE,
+        Column("stage", pa.string(), False, "Stage that set it aside: read, decode, clean, parse or validate."),
         Column("reason", pa.string(), False, "Why, in words a person can act on."),
         _RUN_ID,
     ),
     "inputs": (
         Column("source_uri", pa.string(), False, "Input path relative to the input root, or its URL."),
+        _SOURCE_FILE,
         Column("input_id", pa.string(), True, "Hash of the input's bytes (null when they could not be read)."),
         Column(
             "outcome",
@@ -265,3 +274,4 @@ class Quarantined:
     stage: str
     reason: str
     run_id: str
+    source_file: str | None = None  # the input file (and record) it came from; set where the file is known

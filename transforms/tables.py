@@ -68,7 +68,10 @@ def to_tables(articles: Iterable[Article], quarantined: Iterable[Quarantined]) -
         for a in articles
         for r in a.removed_lines
     ]
-    quarantine = [{"source_uri": q.source_uri, "stage": q.stage, "reason": q.reason} for q in quarantined]
+    quarantine = [
+        {"source_uri": q.source_uri, "source_file": q.source_file, "stage": q.stage, "reason": q.reason}
+        for q in quarantined
+    ]
     return {
         "articles": rows_to_table("articles", [_article_row(a, article_columns) for a in articles]),
         "paragraphs": rows_to_table("paragraphs", paragraphs),
