@@ -208,6 +208,16 @@ DATELINES = (
     re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN})\s*\|\s*(?=[A-Z\"\u201c])"),
     # "BANDUNG, CEKLISSATU - ": a known city in capitals and a masthead no domain names (no outlet taken)
     re.compile(rf"^(?P<city>{CAPS_CITY}),\s*(?P<masthead>[A-Z][A-Z0-9]{{2,}}(?: [A-Z0-9]{{2,}}){{0,2}}){DATELINE_SEP}"),
+    # "Jayapura, Jubi – ": a known city and a masthead in title case that no domain names (no outlet taken)
+    re.compile(
+        rf"^(?P<city>{CITY_TOKEN}),\s*(?P<masthead>[A-Z][a-z]{{2,}}(?: [A-Z][a-z]{{2,}})?){DATELINE_SEP}"
+        r"(?=[A-Z\"\u201c])"
+    ),
+    # "Kabar Ngetren/Purbalingga – ": a masthead, a slash and the city (any city: the slash and dash say it)
+    re.compile(
+        r"^(?P<slashed>[A-Z][A-Za-z0-9]+(?: [A-Z][A-Za-z0-9]+){0,2})\s?/\s?"
+        rf"(?P<city>[A-Z][a-z]{{2,}}(?: [A-Z][a-z]{{2,}})?){DATELINE_SEP}(?=[A-Z\"\u201c])"
+    ),
     # "ORBITINDONESIA.COM - ", "Suara.com - ", and a brand alone: "VIVA – ", "PIKIRAN RAKYAT - "
     re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}){DATELINE_SEP}"),
     # "JAKARTA. " (kontan) and "Jakarta - " (detik and many others): a known city only, because
@@ -272,7 +282,10 @@ GLUED_EDITOR_CODE = re.compile(
 # "Liputan6.com" never split.
 # (The stop is matched first and the letters before it checked by a lookbehind: the engine then
 # tries only at stops, not at every character.)
-GLUED_PARAGRAPHS = re.compile(r"([.!?])(?<=[a-z]{3}[.!?])([\"\u201c\u201d]?)(?=[A-Z][a-z])")
+# ("MedanBagus.Com." is a domain written in capitals, not two sentences.)
+GLUED_PARAGRAPHS = re.compile(
+    r"([.!?])(?<=[a-z]{3}[.!?])([\"\u201c\u201d]?)(?=[A-Z][a-z])(?!(?:Com|Co|Net|Org|Id|Tv|Info)\b)"
+)
 
 SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019)\]]*$|[\"\u201d\u2019]$")
 WORD = re.compile(r"\w+(?:[-'\u2019]\w+)*")
@@ -288,7 +301,8 @@ SLASH_BETWEEN_WORDS = re.compile(r"[A-Za-z]{2,}\s*/\s*[A-Za-z]{2,}")
 # "... Juni. TEMPO/Imam Sukamto", "... Jakarta. ANTARA FOTO/Name"; between slashes: "... Jakarta /Tenor/"; or after a
 # bar: "Tulus | Foto : teen.co.id".
 TRAILING_CREDIT = re.compile(
-    r"(?:[.!?]\s+(?:[A-Z][A-Za-z]+(?: [A-Z]+)?)\s?/\s?[A-Z][a-z]+(?: [A-Z][a-z]+){0,3}"
+    # "... 14 Mei 2018. Tempo/Name", "... (kiri). Medcom.id/Name", "... terbakar. / Istimewa"
+    r"(?:[.!?]\s+(?:[A-Z][A-Za-z]+(?:\.[a-z]{2,6}){0,2}(?: [A-Z]+)?)?\s?/\s?[A-Z][a-z]+(?: [A-Z][a-z]+){0,3}"
     r"|\s/[A-Z][^/]{1,40}/|\s[|\u2013-]\s*(?:foto|photo|image|gambar)\s*:\s*[^|:]{2,60})\s*$",
     re.IGNORECASE,
 )

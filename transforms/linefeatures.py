@@ -25,8 +25,8 @@ FUNCTION_WORDS = frozenset(
     "kita ia dia agar jika hingga sampai lebih secara serta antara bagi tak pun lagi harus".split()
 )
 CTA_WORDS = frozenset(
-    "klik simak saksikan tonton ikuti follow subscribe berlangganan langganan daftar download unduh install "
-    "gabung join dapatkan kunjungi cek yuk ayo login masuk share bagikan komentar komentari tulis kirim "
+    "klik click simak saksikan tonton ikuti follow subscribe berlangganan langganan daftar download unduh install "
+    "gabung join terhubung dapatkan kunjungi cek yuk ayo login masuk share bagikan komentar komentari tulis kirim "
     "selengkapnya lanjut lanjutkan scroll iklan advertisement sponsored promo gratis diskon hubungi".split()
 )
 RELATED_WORDS = frozenset(

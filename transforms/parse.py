@@ -189,10 +189,13 @@ def find_dateline(text: str) -> Dateline | None:
     >>> find_dateline("Catatan: Pemerintah mempercepat penyaluran bantuan pangan beras.") is None
     True
     >>> [find_dateline(f"{head} Polisi menangkap dua orang di Bekasi.") for head in ("jpnn.com - JAKARTA -",
-    ...  "WahanaNews.co |", "BANDUNG, CEKLISSATU -")]  # doctest: +NORMALIZE_WHITESPACE
+    ...  "WahanaNews.co |", "BANDUNG, CEKLISSATU -", "Jayapura, Jubi –", "Kabar Ngetren/Purbalingga –")]
+    ... # doctest: +NORMALIZE_WHITESPACE
     [Dateline(prefix='jpnn.com - JAKARTA - ', outlet='jpnn.com', city='Jakarta'),
      Dateline(prefix='WahanaNews.co | ', outlet='wahananews.co', city=None),
-     Dateline(prefix='BANDUNG, CEKLISSATU - ', outlet=None, city='Bandung')]
+     Dateline(prefix='BANDUNG, CEKLISSATU - ', outlet=None, city='Bandung'),
+     Dateline(prefix='Jayapura, Jubi – ', outlet=None, city='Jayapura'),
+     Dateline(prefix='Kabar Ngetren/Purbalingga – ', outlet=None, city='Purbalingga')]
     """
     # Every dateline ends in a dash, a full stop (kontan) or a colon (medcom) near the line's start.
     head = text[:_DATELINE_REACH]
@@ -209,7 +212,9 @@ def find_dateline(text: str) -> Dateline | None:
         if match is None or shapes.word_count(text[match.end() :]) < 5:
             continue
         groups = match.groupdict()
-        if not groups.get("outlet") and not is_known_city(groups["city"]):
+        if groups.get("slashed") and chardata.CREDIT_WORDS.match(groups["slashed"]):
+            continue  # "Foto/Istimewa - ...": a photo's credit, not a masthead
+        if not groups.get("outlet") and not groups.get("slashed") and not is_known_city(groups["city"]):
             continue
         outlet = registered_domain(groups["outlet"]) if groups.get("outlet") else None
         if groups.get("outlet") and outlet is None:
@@ -306,7 +311,7 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
         elif out.title is None and _is_section(text, nxt, out.section, nxt_is_date):
             out.section = text  # a breadcrumb's last, most specific part wins
             out.lift(line, "meta.section")
-        elif out.title is None and shapes.is_headline_like(text):
+        elif out.title is None and shapes.is_headline_like(text) and not _header_caption(text):
             out.title = text
             out.lift(line, "meta.title")
         elif out.title is not None and _bare_byline(text, found_dates, i):
@@ -329,8 +334,9 @@ TITLE_MIN_WORDS = 5  # "Afif Farhan - Sepakbola" is a byline, not a headline
 def _title_index(lines: list[Line], found_dates: list[dates.FoundDate | None], captions: set[str]) -> int | None:
     """Where the title is when a page has a date line: the last headline of five words or more above it, in
     title case (a page puts its date and byline under its own title; the headlines above are a menu's, a
-    widget's, a trending list's; a deck in sentence case may stand between). None when there is no date line or
-    no such headline (the first headline-like line is the title).
+    widget's, a trending list's; a deck in sentence case may stand between), else the first such headline below
+    it. Without a date line, such a headline printed twice. None when there is none (the first headline-like
+    line is the title).
 
     >>> lines = [Line(0, "Jembatan Putus, Warga Berenang ke Sekolah"), Line(1, "Harga Cabai Naik Lagi di Pasar"),
     ...          Line(2, "Pedagang mengeluhkan harga yang naik dua kali lipat"),
@@ -339,21 +345,28 @@ def _title_index(lines: list[Line], found_dates: list[dates.FoundDate | None], c
     1
     """
     anchor = next((i for i, found in enumerate(found_dates) if found is not None), None)
-    if anchor is None:
-        return None
+    if anchor is None:  # no date line: a headline the page prints twice (its title, and a share box's) is the title
+        texts = [line.text for line in lines]
+        return next((i for i, t in enumerate(texts) if texts.count(t) > 1 and _title_shaped(lines[i], captions)), None)
     for i in range(anchor - 1, -1, -1):  # the last one is wanted: look from the date line up
-        text = lines[i].text
-        words = shapes.word_count(text)
-        if (
-            words >= TITLE_MIN_WORDS
-            and shapes.is_headline_like(text)
-            and sum(w[0].islower() for w in text.split()) * 2 < words  # title case, not a deck
-            and not _is_caption(text, captions)
-            and not _header_caption(text)
-            and not _take_byline(lines[i], Parsed())  # a byline, tried on a scratch record (the dearest test)
-        ):
+        if _title_shaped(lines[i], captions):
             return i
-    return None
+    # none above: a page that prints its date above its title ("Kategori", "Media Network", the date, the title)
+    return next((i for i in range(anchor + 1, len(lines)) if _title_shaped(lines[i], captions)), None)
+
+
+def _title_shaped(line: Line, captions: set[str]) -> bool:
+    """A headline of five words or more in title case, and no caption or byline."""
+    text = line.text
+    words = shapes.word_count(text)
+    return (
+        words >= TITLE_MIN_WORDS
+        and shapes.is_headline_like(text)
+        and sum(w[0].islower() for w in text.split()) * 2 < words  # title case, not a deck
+        and not _is_caption(text, captions)
+        and not _header_caption(text)
+        and not _take_byline(line, Parsed())  # a byline, tried on a scratch record (the dearest test)
+    )
 
 
 # A photo's credit in the header: "Foto: ...", "... Foto: Getty Images", a copyright sign, "Kompas.com / Name ..."
@@ -720,12 +733,15 @@ def _parse_body(
             captions.add(_caption_text(text))
         elif kind == "body":
             listing = shapes.is_list_lead_in(text) or (listing and not shapes.is_sentence_like(text))
+        elif kind == "subheading":  # "Berikut daftar pelatih ...", then the list's own headings: still a list
+            listing = listing or shapes.is_list_lead_in(text)
 
 
 def _list_item(text: str, kind: str, nxt: str | None, captions: set[str]) -> bool:
     """Whether a line the body's rules took for a caption or a subheading is an item of the list the article just
-    introduced: not a captioned photo's credit, and not a heading with a paragraph under it (a roundup's item)."""
-    if _is_caption(text, captions):
+    introduced: not a captioned photo's credit, and not a heading with a paragraph under it (a roundup's item). A
+    bullet ("• Persija Jakarta: Ivan Kolev") is what a list item opens with here, not a gallery's caption mark."""
+    if _is_caption(_caption_text(text), captions):
         return False
     return kind == "caption" or nxt is None or not shapes.is_sentence_like(nxt)
 

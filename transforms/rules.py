@@ -74,7 +74,7 @@ _CHANNELS = (
     r"aplikasi|apps?|app store|play store|google play|channel|kanal|newsletter|notifikasi)"
 )
 _CTA_VERBS = (
-    r"(?:follow|ikuti|gabung|bergabung|join|klik|kunjungi|unduh|download|subscribe|langganan|berlangganan|"
+    r"(?:follow|ikuti|gabung|bergabung|join|klik|click|kunjungi|unduh|download|subscribe|langganan|berlangganan|"
     r"dapatkan|cek|pantau|simak|baca|nikmati|install|aktifkan|temukan)"
 )
 # Outlet brands that are not domains ("kumparan", "CNN Indonesia"), as calls to action end with them
@@ -166,9 +166,11 @@ RULES: tuple[Rule, ...] = (
         "Baca Juga: Presiden Putin dan Yevgeny Prigozhin Saling Membutuhkan",
         "Baca buku itu, kata dia, maka Anda akan paham sejarah kota ini.",
         _line(
-            _BULLET + r"(?:(?:baca|lihat|simak)(?:\s{1,3}(?:juga|pula|lainnya))?\s{0,3}[:\uff1a]"
+            _BULLET + r"(?:(?:(?:di)?baca|lihat|simak)(?:\s{1,3}(?:juga|pula|lainnya))?\s{0,3}[:\uff1a]"
             r"|(?:pilihan\s{1,3}(?:editor|redaksi)|rekomendasi\s{1,3}(?:editor|redaksi))\s{0,3}[:\uff1a]"
-            r"|(?:baca|lihat|simak)\s{1,3}(?:juga|pula)\s{0,3}[\-\u2013\u2014>]{1,2}"
+            r"|(?:(?:di)?baca|lihat|simak)\s{1,3}(?:juga|pula)\s{0,3}[\-\u2013\u2014>]{1,2}"
+            # "Baca Juga Peran Satgas ...": no mark at all, then a headline (a capital, case kept)
+            r"|(?:di)?baca\s{1,3}juga\s{1,3}(?=(?-i:[A-Z0-9\"\u201c]))"
             r"|(?:next|previous|prev)\s{1,3}(?:article|story|news|post)\s{0,3}[:\uff1a\-\u2013\u2014>]?)\s*(?P<title>\S.{2,300})"
         ),
     ),
@@ -375,6 +377,19 @@ RULES: tuple[Rule, ...] = (
         gate=_CTA_GATE,
     ),
     Rule(
+        "promo.click_prompt",
+        "promo",
+        "A short line that ends by asking the reader to click (no call-to-action verb first): a link's prompt.",
+        "Untuk melihat lebih banyak content Jubi TV, click here!",
+        "Warga diminta mengeklik tautan resmi dan tidak membuka pesan dari nomor yang tidak dikenal.",
+        _short_line(
+            r".{0,120}?\b(?:klik|click|tap|ketuk)\s{1,3}(?:di\s{0,3}sini|here|tautan\s{1,3}ini|link\s{1,3}ini|"
+            r"link\s{1,3}berikut|tautan\s{1,3}berikut)\W{0,3}",
+            160,
+        ),
+        needs=("klik", "click", "tap", "ketuk"),
+    ),
+    Rule(
         "promo.more_here",
         "promo",
         "A short call to action that ends by pointing at a link: 'Simak berita lainnya ..., di sini'.",
@@ -466,8 +481,13 @@ RULES: tuple[Rule, ...] = (
         _line(
             r".{0,400}?\b(?:(?:merupakan|menjadi|adalah|sepenuhnya)\s{1,3}tanggung\s{1,3}jawab "
             r"(?:dari\s{1,3})?(?:penulis|pengirim|kontributor|pembuat|penyusun)|disclaimer\s{0,3}:).{0,400}"
+            # the right of reply: "Catatan Redaksi: Apabila ada pihak yang merasa dirugikan ... hak jawab", and
+            # its line citing the press law on its own
+            r"|catatan\s{1,3}redaksi\s{0,3}:.{0,300}?\b(?:hak\s{1,3}jawab|dirugikan|keberatan)\b.{0,500}"
+            r"|sebagaimana\s{1,3}(?:diatur|dimaksud)\s{1,3}dalam\s{1,3}.{0,80}?(?:undang-undang|uu)\s{1,3}"
+            r"(?:nomor|no\.?)\s{0,3}40\s{1,3}tahun\s{1,3}1999\s{1,3}tentang\s{1,3}pers\W{0,3}"
         ),
-        needs=("jawab ", "disclaimer"),
+        needs=("jawab ", "disclaimer", "redaksi", "1999"),
     ),
     Rule(
         "byline.editor_code",
