@@ -48,9 +48,10 @@ def render_article(warehouse: Path, article_id: str) -> str:
     names = [d[0] for d in con.execute("select * from articles limit 0").description]
     article = dict(zip(names, found[0], strict=True))
     out = [f"# {article['title'] or '(no title)'}", ""]
-    for key in ("article_id", "source_uri", "outlet", "published_at", "published_raw", "dateline_city", "section",
-                "authors", "wire_source", "language", "encoding", "word_count", "flags", "run_id"):  # fmt: skip
-        value = article[key]
+    shown = ("article_id", "source_uri", "outlet", "published_at", "published_raw", "fetched_at", "dateline_city",
+             "section", "authors", "wire_source", "language", "encoding", "word_count", "flags", "run_id")  # fmt: skip
+    for key in shown:
+        value = article.get(key)  # a warehouse written before a column existed has no such column
         if value not in (None, [], ""):
             out.append(f"{key:>14}: {value}")
     if article["lede"]:

@@ -13,12 +13,14 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 from berita.transforms.article import article_id, content_hasher
+from berita.transforms.dates import fetched_time
 
 TEXT_SUFFIXES = frozenset({".txt"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
@@ -81,6 +83,7 @@ class RawInput:
     input_id: str | None  # hash of the input's bytes; None when they could not be read
     url: str | None = None
     error: str | None = None
+    fetched_at: datetime | None = None  # a record's fetched_at, when it holds a time
 
 
 def _files(root: Path) -> Iterator[str]:
@@ -198,6 +201,7 @@ def _read_steady(path: Path) -> bytes | None:
 
 
 def _record_fields(record: Any, where: str) -> tuple[bytes, str, str | None]:
+    """A record's page (its bytes and kind: text or html) and its URL; ValueError says what is wrong with it."""
     if not isinstance(record, dict):
         raise ValueError(f"{where} is not an object with {RECORD_FIELDS}")
     url = record.get("url")
@@ -297,6 +301,7 @@ def _read_one(root: Path, ref: InputRef, max_bytes: int, cache: _ParquetCache) -
             data, kind, url = _record_fields(record, where)
         except ValueError as exc:
             return refused(str(exc), article_id(line), record)
+        fields: dict[str, Any] = record
     else:
         try:
             row = cache.row(path, ref.record)
@@ -306,4 +311,6 @@ def _read_one(root: Path, ref: InputRef, max_bytes: int, cache: _ParquetCache) -
             data, kind, url = _record_fields(row, f"row {ref.record}")
         except ValueError as exc:
             return refused(str(exc), article_id(json.dumps(row, sort_keys=True, default=str).encode()), row)
-    return RawInput(ref, url or ref.label, data, kind, article_id(data), url=url)
+        fields = row
+    fetched = fetched_time(fields.get("fetched_at"))
+    return RawInput(ref, url or ref.label, data, kind, article_id(data), url=url, fetched_at=fetched)

@@ -107,7 +107,9 @@ def _clean(raw: sources.RawInput, expected: Fingerprint, options: CleanOptions) 
     if raw.data is None:
         return Quarantined(raw.source_uri, "read", raw.error or "cannot read it", options.run_id, where)
     try:
-        result = clean_document(raw.data, raw.source_uri, options, kind=raw.kind, url=raw.url)
+        result = clean_document(
+            raw.data, raw.source_uri, options, kind=raw.kind, url=raw.url, fetched_at=raw.fetched_at
+        )
     except Exception as exc:
         get_run_logger().warning("cleaning %s failed", where, exc_info=True)
         reason = f"berita failed on this input ({type(exc).__name__}: {exc}); please report it with the file"

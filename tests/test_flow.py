@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -167,7 +168,13 @@ def test_record_files_html_and_bad_inputs(prefect_harness: None, tmp_path: Path)
     lines = [json.dumps(r) for r in records] + ["{not json"]
     (folder / "scrape.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     pq.write_table(
-        pa.table({"url": ["https://www.liputan6.com/global/read/1"], "text": [SEEDS[2].read_text(encoding="utf-8")]}),
+        pa.table(
+            {
+                "url": ["https://www.liputan6.com/global/read/1"],
+                "text": [SEEDS[2].read_text(encoding="utf-8")],
+                "fetched_at": pa.array([datetime(2024, 2, 3, 11, 5, 6, tzinfo=timezone(timedelta(hours=7)))]),
+            }
+        ),
         folder / "rows.parquet",
     )
     pq.write_table(pa.table({"headline": ["no text column"]}), folder / "odd.parquet")
@@ -186,6 +193,10 @@ def test_record_files_html_and_bad_inputs(prefect_harness: None, tmp_path: Path)
     tempo = articles["https://www.tempo.co/internasional/kim-bertemu-lavrov"]
     assert tempo["outlet"] == "tempo.co" and tempo["title"].startswith("Kim Jong Un Bertemu")
     assert articles["https://www.liputan6.com/global/read/1"]["outlet"] == "liputan6.com"
+    # the scraper's fetch time is kept: an ISO 8601 string in JSONL, a timestamp in Parquet; none for a file
+    assert tempo["fetched_at"].isoformat() == "2024-01-01T00:00:00+00:00"
+    assert articles["https://www.liputan6.com/global/read/1"]["fetched_at"].isoformat() == "2024-02-03T04:05:06+00:00"
+    assert articles["page.html"]["fetched_at"] is None
     html_article = articles["page.html"]
     assert html_article["title"] == "Putin akan Bertemu Menlu Choe Son Hui"
     assert html_article["outlet"] == "orbitindonesia.com"

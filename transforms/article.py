@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass, field
-from datetime import timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from berita.transforms import dates, dedupe, html, parse, shapes
 from berita.transforms.blocks import page_blocks
@@ -162,7 +162,13 @@ def _opening(parsed: parse.Parsed) -> int | None:
 
 
 def clean_document(
-    raw: bytes, source_uri: str, options: CleanOptions, *, kind: str = "text", url: str | None = None
+    raw: bytes,
+    source_uri: str,
+    options: CleanOptions,
+    *,
+    kind: str = "text",
+    url: str | None = None,
+    fetched_at: datetime | None = None,
 ) -> Article | Quarantined:
     """Decode, repair, strip and parse one document (``kind`` "text" or "html"; a "text" input
     that is in fact an HTML page is read as HTML).
@@ -259,6 +265,7 @@ def clean_document(
         lede=parsed.lede,
         published_at=published.when if published else None,
         published_raw=published.raw if published else None,
+        fetched_at=fetched_at,
         dateline_city=parsed.dateline_city,
         section=parsed.section,
         authors=page.authors or parsed.authors,

@@ -103,6 +103,26 @@ def find_dates(text: str) -> list[FoundDate]:
     return sorted(found, key=lambda f: f.start)
 
 
+def fetched_time(value: object) -> datetime | None:
+    """A scraper record's ``fetched_at`` as a UTC time: an ISO 8601 string or a datetime (one without a zone is
+    taken as UTC); None for anything else, which is no time.
+
+    >>> fetched_time("2024-01-01T07:30:00+07:00"), fetched_time("2024-01-01T00:30:00Z") == fetched_time(
+    ...     "2024-01-01 00:30:00")
+    (datetime.datetime(2024, 1, 1, 0, 30, tzinfo=datetime.timezone.utc), True)
+    >>> fetched_time("kemarin"), fetched_time(1704067200), fetched_time(None)
+    (None, None, None)
+    """
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
 def date_line(text: str) -> FoundDate | None:
     """The date when the whole line is a date (give or take a few words), else None.
 

@@ -51,6 +51,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("lede", pa.string(), True, "Deck or standfirst printed under the title."),
         Column("published_at", UTC_TIMESTAMP, True, "Publication time in UTC (date-only values at 00:00 UTC)."),
         Column("published_raw", pa.string(), True, "The publication date exactly as printed."),
+        Column(
+            "fetched_at",
+            UTC_TIMESTAMP,
+            True,
+            "When the scraper fetched the page: a JSONL or Parquet record's `fetched_at` (ISO 8601, or a Parquet"
+            " timestamp; a time without a zone is taken as UTC). Null for plain files, records without it, or a"
+            " value that is no time. Null in rows written before this column existed.",
+        ),
         Column("dateline_city", pa.string(), True, "City of the dateline, e.g. Jakarta in 'TEMPO.CO, Jakarta - '."),
         Column("section", pa.string(), True, "Section or rubric printed with the article, e.g. Internasional."),
         Column("authors", STRING_LIST, False, "Writers and reporters named in bylines (empty when none)."),
@@ -261,6 +269,7 @@ class Article:
     run_id: str
     pipeline_version: str
     near_duplicate_of: str | None = None
+    fetched_at: datetime | None = None  # when the scraper fetched it (a record's fetched_at), if it says
     paragraphs: list[Paragraph] = field(default_factory=list)
     related_links: list[RelatedLink] = field(default_factory=list)
     removed_lines: list[RemovedLine] = field(default_factory=list)
