@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -346,8 +347,8 @@ def _title_index(lines: list[Line], found_dates: list[dates.FoundDate | None], c
     """
     anchor = next((i for i, found in enumerate(found_dates) if found is not None), None)
     if anchor is None:  # no date line: a headline the page prints twice (its title, and a share box's) is the title
-        texts = [line.text for line in lines]
-        return next((i for i, t in enumerate(texts) if texts.count(t) > 1 and _title_shaped(lines[i], captions)), None)
+        seen = collections.Counter(line.text for line in lines)  # counted once: a header may be a long menu
+        return next((i for i, line in enumerate(lines) if seen[line.text] > 1 and _title_shaped(line, captions)), None)
     for i in range(anchor - 1, -1, -1):  # the last one is wanted: look from the date line up
         if _title_shaped(lines[i], captions):
             return i
