@@ -21,7 +21,7 @@ lint:
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/python scripts/typecheck.py
+	$(BIN)/python -m mypy
 
 format:
 	$(BIN)/ruff format . && $(BIN)/ruff check --fix .
@@ -44,4 +44,4 @@ lock:                         ## re-solve constraints.txt for Python 3.11 to 3.1
 	  --custom-compile-command "make lock" $(if $(UPGRADE),--upgrade) -o constraints.txt
 
 model:                        ## retrain the shipped line model from ../shared/realpages and the corpus
-	$(BIN)/berita train --pages ../shared/realpages --output berita/line_model.json --evaluate
+	$(BIN)/berita train --pages ../shared/realpages --output src/berita/line_model.json --evaluate

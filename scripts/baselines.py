@@ -20,10 +20,10 @@ from types import SimpleNamespace
 from typing import Any
 
 import ftfy
-from berita.transforms.records import Paragraph
 
 from berita import train
 from berita.labelled import LabelledPage, PageScore, read_realpages, score_page
+from berita.transforms.records import Paragraph
 
 TERMINAL = (".", "!", "?", '"', "\u201d", "'", "\u2019")
 

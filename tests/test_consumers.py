@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
-from berita.flows.maintenance import compact
 
 from berita.cli import main
+from berita.flows.maintenance import compact
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pyarrow.dataset as ds
 import pytest
+
 from berita.flows.faults import POINTS
 from berita.flows.lock import LOCK_NAME, WarehouseLocked, warehouse_lock
 from berita.transforms.records import TABLES
-
 from tests.conftest import REPO, a_run_over_three_seeds, run_berita
 
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))

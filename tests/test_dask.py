@@ -14,9 +14,9 @@ from typing import Any
 
 import pyarrow.dataset as ds
 import pytest
-from berita.transforms.records import DATA_TABLES
 
 from berita.bench import write_corpus
+from berita.transforms.records import DATA_TABLES
 from tests.conftest import run_berita
 
 pytestmark = pytest.mark.slow

@@ -11,10 +11,10 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pytest
+
 from berita.expectations import checks
 from berita.expectations.checks import Thresholds, all_checks, schema_checks
 from berita.transforms import records
-
 from tests.conftest import REPO
 
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))

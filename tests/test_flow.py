@@ -12,8 +12,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from berita.transforms.records import TABLES, arrow_schema
 
+from berita.transforms.records import TABLES, arrow_schema
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow

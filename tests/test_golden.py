@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.records import Article
-
 from tests.conftest import REPO, golden_cases
 
 OPTIONS = CleanOptions(run_id="test", pipeline_version="test")

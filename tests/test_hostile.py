@@ -17,8 +17,8 @@ import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import pytest
-from berita.flows import sources
 
+from berita.flows import sources
 from tests.conftest import REPO, run_berita
 from tests.test_crash_safety import snapshot
 from tests.test_flow import assert_every_input_accounted_for

@@ -10,9 +10,9 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from berita.expectations.limits import Thresholds, limit_env, limit_flag, limit_names
 
 from berita.cli import _print_summary, build_parser, main
+from berita.expectations.limits import Thresholds, limit_env, limit_flag, limit_names
 from berita.settings import Settings
 from tests.conftest import run_berita
 
@@ -80,9 +80,10 @@ def test_a_deployment_s_json_limits_are_parsed_and_checked() -> None:
 
 
 def test_the_flow_takes_limits_and_strict_as_deployment_parameters() -> None:
+    from prefect.utilities.callables import parameter_schema
+
     from berita.flows.clean_news import clean_news
     from berita.flows.deploy import deployment_parameters
-    from prefect.utilities.callables import parameter_schema
 
     properties = parameter_schema(clean_news).model_dump()["properties"]
     assert properties["strict"]["default"] is False and properties["limits"]["default"] is None

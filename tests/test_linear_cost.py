@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 
 import pytest
-from berita.transforms.article import CleanOptions, clean_document
 
+from berita.transforms.article import CleanOptions, clean_document
 from tests.conftest import REPO
 
 SEED = sorted((REPO / "seeds").glob("*.txt"))[1].read_bytes()

@@ -10,13 +10,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from berita.transforms import chardata
 from berita.transforms import linefeatures as lf
 from berita.transforms.repair import repair_text
 from berita.transforms.strip import strip_boilerplate
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from tests.conftest import REPO
 
 REALPAGES = REPO.parent / "shared" / "realpages"

@@ -7,11 +7,11 @@ import json
 from pathlib import Path
 
 import pytest
+
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.linefeatures import NAMES, SHAPE, page_features, shape_features
 from berita.transforms.linemodel import ModelError, read_model, shipped_model
 from berita.transforms.records import Article
-
 from tests.conftest import REPO, run_berita
 
 REALPAGES = REPO.parent / "shared" / "realpages"
@@ -114,14 +114,13 @@ def test_training_reproduces_the_shipped_weights() -> None:
     """`berita train --pages ../shared/realpages` (fixed seed) gives the weights berita ships: every figure to 2%
     (lbfgs stops a little apart on the numpy versions CI uses: 0.75% at most, on the reason model), and the very
     same cleaning, line for line and rule for rule, of every page it was trained on."""
-    from berita.transforms.linemodel import read_model
-
     from berita import train
+    from berita.transforms.linemodel import read_model
 
     pages = train.read_training_pages(REALPAGES, GOLDEN)
     fresh_text = train.dumps(train.TrainingSet.of(pages).fit(0))
     fresh = json.loads(fresh_text)
-    shipped_text = (REPO / "berita" / "line_model.json").read_text(encoding="utf-8")
+    shipped_text = (REPO / "src" / "berita" / "line_model.json").read_text(encoding="utf-8")
     shipped = json.loads(shipped_text)
 
     def close(a: object, b: object) -> bool:
@@ -133,7 +132,7 @@ def test_training_reproduces_the_shipped_weights() -> None:
             return abs(a - b) <= 2e-2 * max(1.0, abs(a))
         return a == b
 
-    assert close(fresh, shipped), "berita/line_model.json is not what `make model` trains: retrain and commit it"
+    assert close(fresh, shipped), "src/berita/line_model.json is not what `make model` trains: retrain and commit it"
     models = read_model(fresh_text, "fresh"), read_model(shipped_text, "shipped")
 
     def cleaned(page: object, model: object) -> object:

@@ -30,10 +30,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from berita.flows import progress
 from trafilatura.meta import reset_caches
 
 from berita.bench import write_corpus
+from berita.flows import progress
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -50,9 +50,10 @@ MAX_RESULT_LINKS = 4
 
 def _after_each_batch(folder: Path, batch_size: int) -> dict[str, list[int]]:
     """Heap blocks, Prefect's result links and YAML parse records after each batch of a run."""
-    from berita.flows.clean_news import clean_news
     from prefect.context import FlowRunContext
     from ruamel.yaml.docinfo import DocInfo
+
+    from berita.flows.clean_news import clean_news
 
     write_corpus(folder / "inputs", batch_size * BATCHES, seed=11)
     counts: dict[str, list[int]] = {"blocks": [], "result_links": [], "yaml_records": []}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from berita.transforms import parse
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.records import Article, Quarantined

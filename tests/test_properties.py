@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.decode import decode_bytes
 from berita.transforms.html import looks_like_html
@@ -9,9 +12,6 @@ from berita.transforms.records import Article
 from berita.transforms.repair import repair_text
 from berita.transforms.rules import RULES
 from berita.transforms.strip import strip_boilerplate
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from tests.conftest import REPO, golden_cases
 
 OPTIONS = CleanOptions(run_id="p", pipeline_version="p", detect_language=False)

@@ -29,10 +29,9 @@ def test_scores_stay_above_the_pinned_floors(name: str) -> None:
 
 def test_the_gate_can_fail() -> None:
     """A cleaner that loses a body line scores below 1.0: the gate is not vacuous."""
+    from berita.evaluate import Score, score_case
     from berita.transforms.article import CleanOptions, clean_document
     from berita.transforms.records import Article
-
-    from berita.evaluate import Score, score_case
     from tests.conftest import golden_cases
 
     case = golden_cases()[0]

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from berita.transforms.rules import (
     ANY_LONG_LINE_RULE,
     CATEGORIES,

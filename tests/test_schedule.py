@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from berita.flows import deploy, runtime
 
 from berita import cli
+from berita.flows import deploy, runtime
 from tests.conftest import REPO
 
 

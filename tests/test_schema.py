@@ -9,7 +9,6 @@ from pathlib import Path
 from berita.transforms import records
 from berita.transforms.records import PARTITION_COLUMNS, TABLES, arrow_schema, column_table_markdown
 from berita.transforms.tables import to_tables
-
 from tests.conftest import REPO
 
 NESTED = {"paragraphs", "related_links", "removed_lines"}
@@ -61,6 +60,7 @@ def test_readme_generated_sections_are_current() -> None:
 def test_a_warehouse_written_before_runs_had_warnings_still_reads(tmp_path: Path) -> None:
     """`runs` is history: its older parts lack the newer, nullable `warnings` column, which reads as null there."""
     import pyarrow.parquet as pq
+
     from berita.flows import reader, warehouse
     from berita.transforms.tables import rows_to_table
 

@@ -207,11 +207,12 @@ def test_cron_schedule_fires_on_a_real_server(prefect_server: str, tmp_path: Pat
 
 @pytest.fixture(scope="module")
 def cli(prefect_server: str, tmp_path_factory: pytest.TempPathFactory) -> Prefect:
-    """`prefect ARGS` as a user types it, from a copy of this repository's prefect.yaml and flows/
+    """`prefect ARGS` as a user types it, from a copy of this repository's prefect.yaml and the flow's package
     (so that `prefect deploy` writes nothing here), against the module's server."""
     folder = tmp_path_factory.mktemp("repo-copy")
     shutil.copy(REPO / "prefect.yaml", folder)
-    shutil.copytree(REPO / "flows", folder / "flows", ignore=shutil.ignore_patterns("__pycache__"))
+    flows = Path("src") / "berita" / "flows"
+    shutil.copytree(REPO / flows, folder / flows, ignore=shutil.ignore_patterns("__pycache__"))
     env = {**_client_env(prefect_server, folder / ".prefect-home"), "PREFECT_CLI_PROMPT": "false"}
 
     def prefect(*args: str) -> subprocess.CompletedProcess[str]:
@@ -253,6 +254,7 @@ def test_prefect_yaml_declares_the_same_deployment() -> None:
     import inspect
 
     import yaml
+
     from berita.flows.clean_news import clean_news
 
     spec = yaml.safe_load((REPO / "prefect.yaml").read_text(encoding="utf-8"))

@@ -17,11 +17,11 @@ from typing import TypeVar
 
 import pyarrow.dataset as ds
 import pytest
+
+from berita.bench import write_corpus
 from berita.flows.faults import POINTS
 from berita.flows.lock import WarehouseLocked, abandon_held_locks, warehouse_lock
 from berita.transforms.records import DATA_TABLES
-
-from berita.bench import write_corpus
 from tests.conftest import REPO, a_run_over_three_seeds, run_berita
 
 SEEDS = sorted((REPO / "seeds").glob("*.txt"))

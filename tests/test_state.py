@@ -6,6 +6,7 @@ import random
 from pathlib import Path
 
 import pytest
+
 from berita.flows import state
 from berita.flows.plan import Fingerprint, plan_batch
 from berita.flows.sources import InputRef

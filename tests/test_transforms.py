@@ -6,13 +6,13 @@ import codecs
 from datetime import UTC, datetime
 
 import pytest
+
 from berita.transforms import dates, parse
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.decode import DecodeError, decode_bytes
 from berita.transforms.records import Article, Quarantined
 from berita.transforms.repair import repair_text
 from berita.transforms.strip import Line
-
 from tests.conftest import REPO
 
 SEEDS = REPO / "seeds"

@@ -11,6 +11,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from berita.expectations import checks
 from berita.flows import sources, validation, warehouse
 from berita.flows.memory import release_free_memory

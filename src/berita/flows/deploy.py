@@ -93,8 +93,9 @@ def deployment(
 ) -> RunnerDeployment:
     """The deployment ``clean-news/<name>`` that `berita serve` creates: the flow with these
     parameters, on ``schedule``. Building it needs no server."""
-    from berita.flows.clean_news import clean_news
     from prefect.deployments.runner import EntrypointType
+
+    from berita.flows.clean_news import clean_news
 
     # to_deployment is async-dispatched: called from sync code, as here, it returns the deployment.
     built = clean_news.to_deployment(

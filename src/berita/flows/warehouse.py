@@ -29,6 +29,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
+
 from berita.flows.faults import crash_point
 from berita.transforms.records import DATA_TABLES, arrow_schema
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+
 from berita.flows import warehouse
 from berita.transforms import dedupe
 from berita.transforms.tables import rows_to_table

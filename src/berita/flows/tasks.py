@@ -10,6 +10,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
+from prefect import Task, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
 from berita.expectations.checks import Thresholds
 from berita.flows import dedupe, faults, learning, quality, reporting, sources, state, validation, warehouse
 from berita.flows.plan import Fingerprint
@@ -17,8 +20,6 @@ from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.dedupe import DuplicateIndex
 from berita.transforms.records import Article, Quarantined
 from berita.transforms.tables import rows_to_table, to_tables
-from prefect import Task, get_run_logger, task
-from prefect.cache_policies import NO_CACHE
 
 P = ParamSpec("P")
 R = TypeVar("R")

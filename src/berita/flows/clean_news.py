@@ -13,6 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from prefect import flow, get_run_logger
+from prefect.context import FlowRunContext
+from prefect.utilities.annotations import quote
+
+import berita
 from berita.expectations.limits import Thresholds
 from berita.flows import progress, sources, state, warehouse
 from berita.flows.dedupe import PartDuplicates
@@ -37,14 +42,9 @@ from berita.flows.tasks import (
     validate_run,
     write_report,
 )
+from berita.settings import Settings
 from berita.transforms.article import CleanOptions
 from berita.transforms.linemodel import RULES_ONLY, read_model
-from prefect import flow, get_run_logger
-from prefect.context import FlowRunContext
-from prefect.utilities.annotations import quote
-
-import berita
-from berita.settings import Settings
 
 T = TypeVar("T")
 

@@ -15,6 +15,7 @@ from collections.abc import Collection, Sequence
 from itertools import repeat
 
 import numpy as np
+
 from berita.transforms import chardata, shapes
 from berita.transforms.blocks import DOM
 

@@ -17,6 +17,7 @@ from importlib import resources
 from typing import Any
 
 import numpy as np
+
 from berita.transforms.linefeatures import HTML_NAMES, HTML_STACKED_NAMES, NAMES, STACKED_NAMES
 
 MODEL_FORMAT = 2

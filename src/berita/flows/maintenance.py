@@ -6,12 +6,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import berita
 from berita.flows import warehouse
 from berita.flows.lock import warehouse_lock
 from berita.transforms.records import DATA_TABLES
 from berita.transforms.tables import rows_to_table
-
-import berita
 
 
 @dataclass

@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
 from berita.transforms.article import article_id, content_hasher
 from berita.transforms.dates import fetched_time
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import numpy as np
+
 from berita.transforms import shapes
 from berita.transforms.linefeatures import SHAPE, html_page_features, page_features, stacked_features
 from berita.transforms.linemodel import REASONS, LineModel

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
+
 from berita.flows import state, warehouse
 from berita.flows.memory import release_free_memory
 from berita.transforms import dedupe, repeated, shapes

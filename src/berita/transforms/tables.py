@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pyarrow as pa
+
 from berita.transforms.records import Article, Quarantined, arrow_schema
 
 
