@@ -81,3 +81,23 @@ def test_a_warehouse_written_before_runs_had_warnings_still_reads(tmp_path: Path
     ]
     runs = warehouse.read_table(tmp_path, "runs").sort_by("run_id")
     assert runs["warnings"].to_pylist() == [None, ["summary.flagged_share 0.84 > 0.80 (--max-flagged-share)"]]
+
+
+def test_closed_vocabularies_are_the_schema_modules_enums() -> None:
+    """Paragraph kinds, stages, outcomes, flags and run statuses are enums in the schema module: the checks take
+    their value sets from them and each column's description (the README's table) names every member."""
+    from berita.expectations import checks
+
+    assert [str(k) for k in records.ParagraphKind] == checks.KINDS
+    assert [str(s) for s in records.Stage] == checks.STAGES
+    assert [str(o) for o in records.Outcome] == checks.OUTCOMES
+    columns = {(table, c.name): c.doc for table, cols in TABLES.items() for c in cols}
+    for (table, column), vocabulary in {
+        ("paragraphs", "kind"): records.ParagraphKind,
+        ("quarantine", "stage"): records.Stage,
+        ("inputs", "outcome"): records.Outcome,
+        ("articles", "flags"): records.Flag,
+        ("runs", "status"): records.RunStatus,
+    }.items():
+        assert all(str(member) in columns[(table, column)] for member in vocabulary), (table, column)
+    assert {records.ParagraphKind.BODY, records.ParagraphKind.SUBHEADING} == records.BODY_KINDS

@@ -16,10 +16,9 @@ from typing import Any
 
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.linemodel import RULES_ONLY, read_model
-from berita.transforms.records import Article
+from berita.transforms.records import BODY_KINDS, Article
 
 METADATA_FIELDS = ("title", "published_at", "outlet", "dateline_city")
-BODY_KINDS = ("body", "subheading")
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 
 from berita.expectations.limits import Thresholds, is_share, limit_flag
 from berita.transforms import language, rules
-from berita.transforms.records import TABLES
+from berita.transforms.records import TABLES, Outcome, ParagraphKind, Stage
 
 MOJIBAKE = ["\u00c2", "\u00c3", "\u00e2\u20ac", "\ufffd"]
 # Boilerplate that must never survive into title, lede or body (case-insensitive, per line).
@@ -32,12 +32,12 @@ BOILERPLATE_MARKERS = [
     r"(?im)^\s*baca\s+selengkapnya\s*$",
 ]
 REGISTERED_DOMAIN = r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9-]{1,63})+$"
-KINDS = ["body", "subheading", "caption"]
+KINDS = [str(k) for k in ParagraphKind]  # plain strings: the suites are stored as JSON
 KNOWN_RULE = (
     "^(?:" + "|".join(re.escape(r) for r in sorted(rules.RULES_BY_ID)) + r"|repeated\.[a-z0-9.-]+|model\.[a-z]+)$"
 )
-STAGES = ["read", "decode", "clean", "parse", "validate"]
-OUTCOMES = ["article", "duplicate", "quarantined"]
+STAGES = [str(s) for s in Stage]
+OUTCOMES = [str(o) for o in Outcome]
 # Derived columns added to a frame before validation (never written to the warehouse).
 ROW_KEY = "_row"
 BODY_WORDS = "_body_words"

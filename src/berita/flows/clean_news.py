@@ -45,6 +45,7 @@ from berita.flows.tasks import (
 from berita.settings import Settings
 from berita.transforms.article import CleanOptions
 from berita.transforms.linemodel import RULES_ONLY, read_model
+from berita.transforms.records import Outcome, RunStatus, Stage
 
 T = TypeVar("T")
 
@@ -138,18 +139,20 @@ def _ledger_rows(
     rows, copies = [], []
     for source_uri, source_file, input_id, group, article in draft:
         if group == "unreadable":
-            outcome = "quarantined"
+            outcome = Outcome.QUARANTINED
         elif group == "duplicate":  # the same bytes as an input settled earlier (this run or before)
-            article, outcome = state.article_of(db, input_id or ""), "duplicate"
+            article, outcome = state.article_of(db, input_id or ""), Outcome.DUPLICATE
             if article is None:
-                outcome = "quarantined"
+                outcome = Outcome.QUARANTINED
                 first = state.first_name(db, input_id or "")
                 reason = f"the same bytes as {first or 'an input'}, which is quarantined (its quarantine row says why)"
-                copies.append({"source_uri": source_uri, "source_file": source_file, "stage": "read", "reason": reason})
+                copies.append(
+                    {"source_uri": source_uri, "source_file": source_file, "stage": Stage.READ, "reason": reason}
+                )
         elif input_id in twins:  # the same cleaned body as an earlier article
-            article, outcome = twins[input_id], "duplicate"
+            article, outcome = twins[input_id], Outcome.DUPLICATE
         else:
-            outcome = "article" if article else "quarantined"
+            outcome = Outcome.ARTICLE if article else Outcome.QUARANTINED
         if input_id is not None:
             state.record(db, input_id, source_uri, article)
         rows.append(
@@ -165,7 +168,7 @@ def _apply_quality(stats: BatchStats, tally: QualityTally) -> None:
         stats.article_of[article_id] = None  # an article's id is its input's id
         stats.articles -= 1
         stats.quarantined += 1
-        stats.quarantine_reasons.append((shown, "validate", f"failed the check {check}"))
+        stats.quarantine_reasons.append((shown, Stage.VALIDATE, f"failed the check {check}"))
     # Removal counts of the articles that remain (the tally leaves out the quarantined ones).
     stats.removed_by_category = Counter(tally.removed_by_category)
 
@@ -191,7 +194,7 @@ def _summary(result: RunResult) -> dict[str, float]:
     }
 
 
-def _runs_row(result: RunResult, started: datetime, status: str, message: str | None) -> dict[str, Any]:
+def _runs_row(result: RunResult, started: datetime, status: RunStatus, message: str | None) -> dict[str, Any]:
     s = result.stats
     return {
         "started_at": started, "finished_at": datetime.now(UTC), "status": status,
@@ -344,7 +347,7 @@ def clean_news(
             mode = "replace" if reprocess else "append"
             with result.timed("publish"):
                 state.state_path(Path(staging)).unlink(missing_ok=True)  # scratch: never published
-                publish_run(warehouse_dir, result.run_id, mode, _runs_row(result, started, "succeeded", None))
+                publish_run(warehouse_dir, result.run_id, mode, _runs_row(result, started, RunStatus.SUCCEEDED, None))
                 published = True
         except BaseException as exc:  # a failure, or Ctrl-C (KeyboardInterrupt) anywhere in the run
             _cancel_in_flight(window)
@@ -389,6 +392,6 @@ def _record_failure(warehouse_dir: str, result: RunResult, started: datetime, ex
     except Exception:
         failed.report_path = None
     try:
-        publish_run.fn(warehouse_dir, result.run_id, "record", _runs_row(failed, started, "failed", message))
+        publish_run.fn(warehouse_dir, result.run_id, "record", _runs_row(failed, started, RunStatus.FAILED, message))
     except Exception:
         warehouse.discard(Path(warehouse_dir), result.run_id)

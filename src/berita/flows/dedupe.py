@@ -12,9 +12,10 @@ import pyarrow.compute as pc
 
 from berita.flows import warehouse
 from berita.transforms import dedupe
+from berita.transforms.records import Flag
 from berita.transforms.tables import rows_to_table
 
-NEAR_FLAG = "near_duplicate"
+NEAR_FLAG = Flag.NEAR_DUPLICATE
 _LINKED_TABLES = ("paragraphs", "related_links", "removed_lines")
 
 

@@ -12,9 +12,8 @@ import pyarrow as pa
 from berita.flows import state, warehouse
 from berita.flows.memory import release_free_memory
 from berita.transforms import dedupe, repeated, shapes
+from berita.transforms.records import BODY_KINDS
 from berita.transforms.tables import columns_to_table, rows_to_table
-
-BODY_KINDS = ("body", "subheading")
 
 
 def _article_candidates(articles: pa.Table, paragraphs: pa.Table) -> dict[str, tuple[str, list[repeated.Candidate]]]:

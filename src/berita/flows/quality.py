@@ -15,6 +15,7 @@ import pyarrow.compute as pc
 from berita.expectations import checks
 from berita.flows import sources, validation, warehouse
 from berita.flows.memory import release_free_memory
+from berita.transforms.records import Stage
 from berita.transforms.tables import rows_to_table
 
 CONTENT_TABLES = ("articles", "paragraphs", "related_links", "removed_lines", "quarantine")
@@ -123,7 +124,7 @@ def _move_to_quarantine(
         {
             "source_uri": uri,
             "source_file": files.get(article),
-            "stage": "validate",
+            "stage": Stage.VALIDATE,
             "reason": f"failed the check {name}",
         }
         for article, uri, name in moved

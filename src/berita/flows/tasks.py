@@ -18,7 +18,7 @@ from berita.flows import dedupe, faults, learning, quality, reporting, sources, 
 from berita.flows.plan import Fingerprint
 from berita.transforms.article import CleanOptions, clean_document
 from berita.transforms.dedupe import DuplicateIndex
-from berita.transforms.records import Article, Quarantined
+from berita.transforms.records import Article, Quarantined, Stage
 from berita.transforms.tables import rows_to_table, to_tables
 
 P = ParamSpec("P")
@@ -104,9 +104,9 @@ def _clean(raw: sources.RawInput, expected: Fingerprint, options: CleanOptions) 
     the fingerprint's name, and the next run cleans what it then finds."""
     where = expected.ref.label
     if raw.input_id != expected.input_id or raw.error == sources.CHANGED_WHILE_READ:
-        return Quarantined(expected.source_uri, "read", sources.CHANGED_WHILE_READ, options.run_id, where)
+        return Quarantined(expected.source_uri, Stage.READ, sources.CHANGED_WHILE_READ, options.run_id, where)
     if raw.data is None:
-        return Quarantined(raw.source_uri, "read", raw.error or "cannot read it", options.run_id, where)
+        return Quarantined(raw.source_uri, Stage.READ, raw.error or "cannot read it", options.run_id, where)
     try:
         result = clean_document(
             raw.data, raw.source_uri, options, kind=raw.kind, url=raw.url, fetched_at=raw.fetched_at
@@ -114,7 +114,7 @@ def _clean(raw: sources.RawInput, expected: Fingerprint, options: CleanOptions) 
     except Exception as exc:
         get_run_logger().warning("cleaning %s failed", where, exc_info=True)
         reason = f"berita failed on this input ({type(exc).__name__}: {exc}); please report it with the file"
-        return Quarantined(raw.source_uri, "clean", reason[:500], options.run_id, where)
+        return Quarantined(raw.source_uri, Stage.CLEAN, reason[:500], options.run_id, where)
     return replace(result, source_file=where) if isinstance(result, Quarantined) else result
 
 

@@ -14,11 +14,10 @@ from berita.transforms.judge import HtmlContext, drop_furniture, judge_lines, ju
 from berita.transforms.language import detect_language
 from berita.transforms.linefeatures import fold_for_match
 from berita.transforms.linemodel import LineModels, shipped_model
-from berita.transforms.records import Article, Quarantined, RemovedLine
+from berita.transforms.records import BODY_KINDS, Article, Flag, ParagraphKind, Quarantined, RemovedLine, Stage
 from berita.transforms.repair import repair_text
 from berita.transforms.strip import strip_boilerplate
 
-BODY_KINDS = ("body", "subheading")
 _MAY_OPEN_HTML = frozenset("<\ufeff \t\r\n")  # what an HTML page's first character can be
 
 
@@ -158,7 +157,7 @@ def _opening(parsed: parse.Parsed) -> int | None:
     lifted = [r.line_no for r in parsed.removed if r.rule == "meta.dateline"]
     if not lifted:
         return None
-    return next((p.line_no for p in parsed.paragraphs if p.kind == "body" and p.line_no >= lifted[0]), None)
+    return next((p.line_no for p in parsed.paragraphs if p.kind == ParagraphKind.BODY and p.line_no >= lifted[0]), None)
 
 
 def clean_document(
@@ -178,7 +177,7 @@ def clean_document(
     extracted article text.
     """
 
-    def quarantine(stage: str, reason: str) -> Quarantined:
+    def quarantine(stage: Stage, reason: str) -> Quarantined:
         return Quarantined(source_uri, stage, reason, options.run_id)
 
     deadline = time.perf_counter() + options.max_seconds
@@ -187,21 +186,21 @@ def clean_document(
         if time.perf_counter() <= deadline:
             return None
         return quarantine(
-            "clean",
+            Stage.CLEAN,
             f"took too long: over the {options.max_seconds:g}-second budget for one document (stopped after {after};"
             " BERITA_MAX_DOCUMENT_SECONDS sets the budget)",
         )
 
     if len(raw) > options.max_input_bytes:
-        return quarantine("read", f"input is {len(raw):,} bytes, over the {options.max_input_bytes:,}-byte limit")
+        return quarantine(Stage.READ, f"input is {len(raw):,} bytes, over the {options.max_input_bytes:,}-byte limit")
     if not raw.strip():
-        return quarantine("read", "input is empty or only whitespace")
+        return quarantine(Stage.READ, "input is empty or only whitespace")
     try:
         decoded = decode_bytes(raw)
     except DecodeError as exc:
-        return quarantine("decode", str(exc))
+        return quarantine(Stage.DECODE, str(exc))
     if not decoded.text.strip():  # a byte-order mark alone, say
-        return quarantine("decode", "input is empty or only whitespace once decoded")
+        return quarantine(Stage.DECODE, "input is empty or only whitespace once decoded")
     if late := too_long("decoding"):
         return late
     text, page, headings = decoded.text, html.PageMetadata(), frozenset[str]()
@@ -210,17 +209,17 @@ def clean_document(
     if kind == "html" or (text[:1] in _MAY_OPEN_HTML and html.looks_like_html(text)):  # a page saved as text
         if (tags := text.count("<")) > options.max_html_tags:
             return quarantine(
-                "parse", f"the page has {tags:,} tags, over the {options.max_html_tags:,}-tag limit for one page"
+                Stage.PARSE, f"the page has {tags:,} tags, over the {options.max_html_tags:,}-tag limit for one page"
             )
         model = None if options.line_model is None else options.line_model.html
         read = read_html(text, with_blocks=model is not None)
         page, headings, text, context = read.page, read.headings, read.text, read.context
         if not text.strip():
-            return quarantine("parse", "no article text found in the HTML page (an index or empty page?)")
+            return quarantine(Stage.PARSE, "no article text found in the HTML page (an index or empty page?)")
         if late := too_long("reading the HTML"):
             return late
     if oversized := _over_bounds(text, options):
-        return quarantine("clean", oversized)
+        return quarantine(Stage.CLEAN, oversized)
     repaired = repair_text(text)
     if late := too_long("repairing the text"):
         return late
@@ -228,7 +227,7 @@ def clean_document(
         context, model = None, None if options.line_model is None else options.line_model.text
     stripped = strip_boilerplate(repaired.lines, headings)
     if not stripped.kept:
-        return quarantine("clean", f"every line was removed as boilerplate ({len(stripped.removed)} lines)")
+        return quarantine(Stage.CLEAN, f"every line was removed as boilerplate ({len(stripped.removed)} lines)")
     kept, judged_removed = stripped.kept, list[RemovedLine]()
     if model is not None:
         verdicts = judge_lines(model, repaired.lines, stripped.removed, context)
@@ -242,21 +241,21 @@ def clean_document(
     body_texts = [p.text for p in parsed.paragraphs if p.kind in BODY_KINDS]
     listing = _looks_like_listing(body_texts or [line.text for line in stripped.kept])
     if listing:
-        return quarantine("parse", listing)
+        return quarantine(Stage.PARSE, listing)
     body = "\n\n".join(body_texts)
     if not body:
-        return quarantine("parse", "no body text found (only a title, dates, captions or links)")
+        return quarantine(Stage.PARSE, "no body text found (only a title, dates, captions or links)")
     if late := too_long("parsing"):
         return late
     removed = sorted(stripped.removed + parsed.removed + judged_removed, key=lambda r: r.line_no)
     flags = list(parsed.flags)
     language = detect_language(body) if options.detect_language else None
     if language not in (None, "id"):
-        flags.append("not_indonesian")  # kept, with its language, but flagged
+        flags.append(Flag.NOT_INDONESIAN)  # kept, with its language, but flagged
     title = page.title or parsed.title
     published = _published(page, parsed.published)
-    if title and "title_missing" in flags:
-        flags.remove("title_missing")
+    if title and Flag.TITLE_MISSING in flags:
+        flags.remove(Flag.TITLE_MISSING)
     return Article(
         article_id=article_id(raw),
         source_uri=source_uri,

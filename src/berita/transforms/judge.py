@@ -18,10 +18,10 @@ from berita.transforms import shapes
 from berita.transforms.linefeatures import SHAPE, html_page_features, page_features, stacked_features
 from berita.transforms.linemodel import REASONS, LineModel
 from berita.transforms.parse import holds_metadata
-from berita.transforms.records import Paragraph, RemovedLine
+from berita.transforms.records import BODY_KINDS, Paragraph, ParagraphKind, RemovedLine
 from berita.transforms.strip import Line
 
-_JUDGED = frozenset({"body", "subheading"})
+_JUDGED = BODY_KINDS
 _BEFORE_PARSING = frozenset({"related", "boilerplate"})
 
 
@@ -145,7 +145,7 @@ def _between_body(i: int, paragraphs: Sequence[Paragraph], verdicts: dict[int, V
     """Whether paragraph ``i`` has body paragraphs the model kept right above and below it."""
 
     def body(j: int) -> bool:
-        if not 0 <= j < len(paragraphs) or paragraphs[j].kind != "body":
+        if not 0 <= j < len(paragraphs) or paragraphs[j].kind != ParagraphKind.BODY:
             return False
         verdict = verdicts.get(paragraphs[j].line_no)
         return verdict is not None and verdict.kind is None
@@ -164,10 +164,14 @@ def judge_paragraphs(
         verdict = verdicts.get(p.line_no)
         if p.kind not in _JUDGED or verdict is None or verdict.kind is None or p.line_no == opening:
             kept.append(p)
-        elif p.kind == "subheading" and verdict.body >= INNER_HEADING_DOUBT and _between_body(i, paragraphs, verdicts):
+        elif (
+            p.kind == ParagraphKind.SUBHEADING
+            and verdict.body >= INNER_HEADING_DOUBT
+            and _between_body(i, paragraphs, verdicts)
+        ):
             kept.append(p)  # the article's own subheading (see _inner_heading)
         elif verdict.kind == "caption":
-            kept.append(replace(p, kind="caption"))
+            kept.append(replace(p, kind=ParagraphKind.CAPTION))
         else:
             removed.append(_removal(p.line_no, p.text, verdict))
     return [p if p.seq == i else replace(p, seq=i) for i, p in enumerate(kept)], removed  # most keep their place

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from berita.transforms import chardata, dates, shapes
-from berita.transforms.records import Paragraph, RemovedLine
+from berita.transforms.records import Flag, Paragraph, ParagraphKind, RemovedLine
 from berita.transforms.rules import RULES_BY_ID
 from berita.transforms.strip import Line
 
@@ -66,7 +66,7 @@ class Parsed:
         rule = RULES_BY_ID[rule_id]
         self.removed.append(RemovedLine(line.no, line.text if text is None else text, rule.id, rule.category))
 
-    def add(self, line: Line, kind: str, text: str | None = None) -> None:
+    def add(self, line: Line, kind: ParagraphKind, text: str | None = None) -> None:
         self.paragraphs.append(Paragraph(len(self.paragraphs), kind, line.text if text is None else text, line.no))
 
 
@@ -300,11 +300,11 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
             _take_date(line, found, out)
         elif _is_caption(text, captions):
             captions.add(_caption_text(text))
-            out.add(line, "caption", _caption_text(text))
+            out.add(line, ParagraphKind.CAPTION, _caption_text(text))
         elif title_at is not None and i < title_at and out.title is None and shapes.is_headline_like(text):
             if _header_caption(text):
                 captions.add(text)
-                out.add(line, "caption")
+                out.add(line, ParagraphKind.CAPTION)
             else:
                 out.lift(line, "meta.header")  # a headline above the article's own: a menu's, a widget's
         elif _take_byline(line, out):
@@ -320,7 +320,7 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
             out.lift(line, "meta.byline")
         elif _header_caption(text):
             captions.add(text)
-            out.add(line, "caption")
+            out.add(line, ParagraphKind.CAPTION)
         elif _is_deck(text, out.title):
             lede.append(text)
             out.lift(line, "meta.lede")
@@ -618,19 +618,21 @@ def _wire_source(text: str) -> str | None:
     return chardata.WIRE_AGENCIES.get(source.lower(), source)
 
 
-def _body_kind(text: str, nxt: str | None, captions: set[str], caption_style: bool, headings: frozenset[str]) -> str:
+def _body_kind(
+    text: str, nxt: str | None, captions: set[str], caption_style: bool, headings: frozenset[str]
+) -> ParagraphKind:
     """body, subheading or caption for a line of the body."""
     if _is_caption(text, captions):
-        return "caption"
+        return ParagraphKind.CAPTION
     if not shapes.is_headline_like(text) or nxt is None or shapes.ends_sentence(text):
-        return "body"
+        return ParagraphKind.BODY
     if text in headings:  # the page itself marked it as a heading
-        return "subheading"
+        return ParagraphKind.SUBHEADING
     if chardata.NAME_AND_ROLE.match(text) and not shapes.has_verb_like_word(text):
-        return "caption"
+        return ParagraphKind.CAPTION
     if caption_style and not shapes.has_verb_like_word(text):
-        return "caption"
-    return "subheading"
+        return ParagraphKind.CAPTION
+    return ParagraphKind.SUBHEADING
 
 
 def _segments(lines: list[Line], dateline: Dateline | None, out: Parsed) -> list[tuple[Line, str]]:
@@ -703,7 +705,7 @@ def _parse_body(
         if line.no not in running:
             running[line.no] = _running_text(line.text)
         if _plain_sentence(text, running[line.no], captions):  # most segments: a body paragraph, nothing to lift
-            out.add(line, "body", text)
+            out.add(line, ParagraphKind.BODY, text)
             listing = shapes.is_list_lead_in(text)
             continue
         wire = _wire_source(text)
@@ -727,37 +729,37 @@ def _parse_body(
             text = _cut_editor_code(line, text, out)
         nxt = segments[i + 1][1] if i + 1 < len(segments) else None
         kind = _body_kind(text, nxt, captions, caption_style, headings)
-        if listing and kind != "body" and _list_item(text, kind, nxt, captions):
-            kind = "body"
-        out.add(line, kind, _caption_text(text) if kind == "caption" else text)
-        if kind == "caption":
+        if listing and kind != ParagraphKind.BODY and _list_item(text, kind, nxt, captions):
+            kind = ParagraphKind.BODY
+        out.add(line, kind, _caption_text(text) if kind == ParagraphKind.CAPTION else text)
+        if kind == ParagraphKind.CAPTION:
             captions.add(_caption_text(text))
-        elif kind == "body":
+        elif kind == ParagraphKind.BODY:
             listing = shapes.is_list_lead_in(text) or (listing and not shapes.is_sentence_like(text))
-        elif kind == "subheading":  # "Berikut daftar pelatih ...", then the list's own headings: still a list
+        elif kind == ParagraphKind.SUBHEADING:  # a lead-in heading, or the list's own headings: a list still
             listing = listing or shapes.is_list_lead_in(text)
 
 
-def _list_item(text: str, kind: str, nxt: str | None, captions: set[str]) -> bool:
+def _list_item(text: str, kind: ParagraphKind, nxt: str | None, captions: set[str]) -> bool:
     """Whether a line the body's rules took for a caption or a subheading is an item of the list the article just
     introduced: not a captioned photo's credit, and not a heading with a paragraph under it (a roundup's item). A
     bullet ("• Persija Jakarta: Ivan Kolev") is what a list item opens with here, not a gallery's caption mark."""
     if _is_caption(_caption_text(text), captions):
         return False
-    return kind == "caption" or nxt is None or not shapes.is_sentence_like(nxt)
+    return kind == ParagraphKind.CAPTION or nxt is None or not shapes.is_sentence_like(nxt)
 
 
 def _flags(out: Parsed, had_header: bool) -> None:
     if out.title is None:
-        out.flags.append("title_missing")
-    body = [p for p in out.paragraphs if p.kind == "body"]
+        out.flags.append(Flag.TITLE_MISSING)
+    body = [p for p in out.paragraphs if p.kind == ParagraphKind.BODY]
     if body and not shapes.ends_sentence(body[-1].text):
-        out.flags.append("truncated")
+        out.flags.append(Flag.TRUNCATED)
     if out.published is not None:
         latest = out.published.when.date() + DATE_SLACK
-        texts = [p.text for p in out.paragraphs if p.kind != "caption"] + ([out.lede] if out.lede else [])
+        texts = [p.text for p in out.paragraphs if p.kind != ParagraphKind.CAPTION] + ([out.lede] if out.lede else [])
         if any(day > latest for day in dates.weekday_dates("\n".join(texts))):
-            out.flags.append("date_inconsistent")
+            out.flags.append(Flag.DATE_INCONSISTENT)
 
 
 # A crawler's stamp before a page's first line: " date 2025-09-16 Judul Berita" (the date it recorded, then the

@@ -2,15 +2,71 @@
 
 Every table is a tuple of :class:`Column` (name, Arrow type, nullability and a one-line
 description). The Parquet writer, the README's column table and the tests all read these
-declarations; nothing else in the code base spells out a schema.
+declarations; nothing else in the code base spells out a schema. The closed vocabularies of the
+tables' string columns (paragraph kinds, quarantine stages, ledger outcomes, flags, run statuses)
+are the enums below: the code writes their members, the checks take their value sets from them,
+and the columns' descriptions (and so the README) list them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 
 import pyarrow as pa
+
+
+class ParagraphKind(StrEnum):
+    """``paragraphs.kind``."""
+
+    BODY = "body"
+    SUBHEADING = "subheading"
+    CAPTION = "caption"
+
+
+BODY_KINDS = frozenset({ParagraphKind.BODY, ParagraphKind.SUBHEADING})  # the kinds articles.body is made of
+
+
+class Stage(StrEnum):
+    """``quarantine.stage``: the stage that set an input aside."""
+
+    READ = "read"
+    DECODE = "decode"
+    CLEAN = "clean"
+    PARSE = "parse"
+    VALIDATE = "validate"
+
+
+class Outcome(StrEnum):
+    """``inputs.outcome``: where an input ended."""
+
+    ARTICLE = "article"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+
+
+class Flag(StrEnum):
+    """``articles.flags``: what a reader of an article should know about it."""
+
+    TITLE_MISSING = "title_missing"
+    TRUNCATED = "truncated"
+    DATE_INCONSISTENT = "date_inconsistent"
+    NOT_INDONESIAN = "not_indonesian"
+    NEAR_DUPLICATE = "near_duplicate"
+
+
+class RunStatus(StrEnum):
+    """``runs.status``."""
+
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+
+
+def _one_of(vocabulary: type[StrEnum]) -> str:
+    """The members of a vocabulary as a description lists them: "a, b or c"."""
+    values = [str(v) for v in vocabulary]
+    return ", ".join(values[:-1]) + " or " + values[-1]
 
 
 @dataclass(frozen=True)
@@ -77,14 +133,14 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("language", pa.string(), True, "ISO 639-1 code of the body's language (null when undecidable)."),
         Column("encoding", pa.string(), False, "Encoding the raw bytes were decoded with."),
         Column("repairs", pa.int32(), False, "Number of text repairs made (mojibake, stray 'Â', exotic spaces)."),
-        Column("flags", STRING_LIST, False, "Quality flags such as title_missing, truncated, date_inconsistent."),
+        Column("flags", STRING_LIST, False, f"Quality flags, each one of {_one_of(Flag)}."),
         Column("pipeline_version", pa.string(), False, "berita version that produced the row."),
         _RUN_ID,
     ),
     "paragraphs": (
         Column("article_id", pa.string(), False, "Article the paragraph belongs to."),
         Column("seq", pa.int32(), False, "0-based position of the paragraph in the article."),
-        Column("kind", pa.string(), False, "body, subheading or caption."),
+        Column("kind", pa.string(), False, f"One of {_one_of(ParagraphKind)}."),
         Column("text", pa.string(), False, "Cleaned paragraph text."),
         Column(
             "line_no", pa.int32(), False, "0-based line of the decoded input it came from (extracted text for HTML)."
@@ -113,7 +169,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "quarantine": (
         Column("source_uri", pa.string(), False, "Input that could not become an article (its URL when known)."),
         _SOURCE_FILE,
-        Column("stage", pa.string(), False, "Stage that set it aside: read, decode, clean, parse or validate."),
+        Column("stage", pa.string(), False, f"Stage that set it aside: {_one_of(Stage)}."),
         Column("reason", pa.string(), False, "Why, in words a person can act on."),
         _RUN_ID,
     ),
@@ -125,7 +181,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
             "outcome",
             pa.string(),
             False,
-            "article, duplicate (same bytes or same cleaned body as an earlier article) or quarantined.",
+            f"{_one_of(Outcome)} (a duplicate has the same bytes or the same cleaned body as an earlier article).",
         ),
         Column("article_id", pa.string(), True, "The article this input became or duplicates (null if none)."),
         _RUN_ID,
@@ -148,7 +204,7 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "runs": (
         Column("started_at", UTC_TIMESTAMP, False, "When the run started (UTC)."),
         Column("finished_at", UTC_TIMESTAMP, False, "When the run published or failed (UTC)."),
-        Column("status", pa.string(), False, "succeeded or failed."),
+        Column("status", pa.string(), False, f"One of {_one_of(RunStatus)}."),
         Column("inputs_seen", pa.int64(), False, "Inputs found under the input folder."),
         Column(
             "inputs_new", pa.int64(), False, "Inputs not processed by an earlier run (all of them with --reprocess)."
@@ -218,7 +274,7 @@ class Paragraph:
     """A kept block of text: a body paragraph, a subheading or a photo caption."""
 
     seq: int
-    kind: str
+    kind: ParagraphKind
     text: str
     line_no: int
 
@@ -280,7 +336,7 @@ class Quarantined:
     """An input that could not become an article, and why."""
 
     source_uri: str
-    stage: str
+    stage: Stage
     reason: str
     run_id: str
     source_file: str | None = None  # the input file (and record) it came from; set where the file is known
