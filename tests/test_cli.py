@@ -170,3 +170,19 @@ def test_a_warehouse_that_is_a_file_is_one_line_saying_so(
     (tmp_path / "wh").write_text("not a folder", encoding="utf-8")
     code, _, err = _exits([*command, "--warehouse", str(tmp_path / "wh")], capsys)
     assert code == 2 and "is a file, not a folder" in err and "free some space" not in err
+
+
+def test_what_ctrl_c_turns_into_inside_prefect_is_still_an_interruption(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Prefect's task engine can turn a KeyboardInterrupt into ValueError("Task run is not set") when it lands as
+    a task run starts; after Ctrl-C the command still leaves as interrupted (exit 130), with the flow's notes."""
+    from berita import cli, interrupts
+
+    monkeypatch.setattr(interrupts, "_interrupts", 1)
+    failure = ValueError("Task run is not set")
+    failure.add_note("run r had committed when it stopped, so it is published in full")
+    with pytest.raises(KeyboardInterrupt) as stopped, cli._interruptible():
+        raise failure
+    assert stopped.value.__cause__ is failure and stopped.value.__notes__ == failure.__notes__
+    monkeypatch.setattr(interrupts, "_interrupts", 0)
+    with pytest.raises(ValueError), cli._interruptible():  # no Ctrl-C: a failure stays a failure
+        raise ValueError("boom")

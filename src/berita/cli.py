@@ -100,7 +100,7 @@ def _run(args: argparse.Namespace) -> int:
 
         try:
             runtime.wait_for_api()
-            with _progress_bar() as update, progress.listening(update):
+            with _progress_bar() as update, progress.listening(update), _interruptible():
                 flow, in_flight = _with_task_runner(clean_news, args)
                 result = flow(
                     input_dir=str(settings.input_dir), warehouse_dir=str(settings.warehouse_dir),
@@ -156,6 +156,24 @@ def _write_stats(path: Path, data: dict[str, Any]) -> None:
         path.write_text(json.dumps(data, indent=1, default=str) + "\n", encoding="utf-8")
     except OSError as exc:
         print(f"berita: warning: cannot write --stats-json {path}: {exc.strerror or exc}", file=sys.stderr)
+
+
+@contextlib.contextmanager
+def _interruptible() -> Iterator[None]:
+    """After Ctrl-C, whatever comes out of the run is the interruption's doing: Prefect's task engine turns a
+    KeyboardInterrupt that arrives while a task run starts into ValueError("Task run is not set"). It leaves as
+    KeyboardInterrupt, so the command says "interrupted" and exits 130 as for any other Ctrl-C."""
+    from berita import interrupts
+
+    try:
+        yield
+    except Exception as exc:
+        if not interrupts.interrupted():
+            raise
+        stop = KeyboardInterrupt()
+        for note in getattr(exc, "__notes__", ()):  # the flow's word on the warehouse ("... published in full")
+            stop.add_note(note)
+        raise stop from exc
 
 
 @contextlib.contextmanager

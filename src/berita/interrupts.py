@@ -30,6 +30,11 @@ def install(*cleanups: Callable[[], None]) -> None:
     atexit.register(_exit_once_reported)  # before Prefect registers its own: so it runs after them
 
 
+def interrupted() -> bool:
+    """Whether Ctrl-C has been pressed since :func:`install`."""
+    return _interrupts > 0
+
+
 def report(line: str) -> None:
     """Print the one line that says the command was interrupted (a later call prints nothing)."""
     global _reported

@@ -382,11 +382,31 @@ def _cancel_in_flight(window: deque[tuple[str, BatchPlan, Any]]) -> None:
             wrapped.cancel()
 
 
+def _interrupted(exc: BaseException | None) -> bool:
+    """Whether Ctrl-C stopped the run: a KeyboardInterrupt, or an error raised while one was being handled
+    (Prefect's task engine raises ValueError("Task run is not set") when one lands as a task run starts).
+
+    >>> try:
+    ...     try:
+    ...         raise KeyboardInterrupt
+    ...     except KeyboardInterrupt:
+    ...         raise ValueError("Task run is not set")
+    ... except ValueError as exc:
+    ...     _interrupted(exc), _interrupted(ValueError("x"))
+    (True, False)
+    """
+    seen = 0
+    while exc is not None and seen < 20:  # a chain is short; a cycle must not loop
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def _record_failure(warehouse_dir: str, result: RunResult, started: datetime, exc: BaseException) -> None:
     """Publish a failed run's runs row (and nothing else), best effort: the original error wins."""
     failed = RunResult(result.run_id, result.mode, result.inputs_seen, quality=result.quality)
-    interrupted = isinstance(exc, KeyboardInterrupt)
-    message = "interrupted (SIGINT)" if interrupted else f"{type(exc).__name__}: {exc}"
+    message = "interrupted (SIGINT)" if _interrupted(exc) else f"{type(exc).__name__}: {exc}"
     try:
         failed.report_path = write_report.fn(warehouse_dir, failed, "failed", started, message)
     except Exception:
