@@ -307,7 +307,9 @@ TRAILING_CREDIT = re.compile(
     re.IGNORECASE,
 )
 # A domain alone in a caption's closing brackets: "... (Pexels.com)".
-BRACKETED_DOMAIN = re.compile(r"^[A-Za-z][A-Za-z0-9\-]*(?:\.[A-Za-z]{2,6}){1,2}$")
+BRACKETED_DOMAIN = re.compile(
+    r"^[A-Za-z][A-Za-z0-9\-]*(?:\.[A-Za-z0-9\-]{2,30})?\.[A-Za-z]{2,6}$"
+)  # JABAR.TRIBUNNEWS.COM
 CAPTION_BULLET = re.compile(r"^[\u2022\u00b7\u25aa\u25cf]\s*")
 CAPTION_BULLETS = frozenset("\u2022\u00b7\u25aa\u25cf")
 # "Igor Morgulov, Deputi Menteri Luar Negeri Rusia": a name, a comma and a role.

@@ -32,6 +32,7 @@ class Verdict(NamedTuple):
     body: float
     kind: str | None  # None when the line is body
     caption_like: bool = False  # the reason model's first choice was caption (with or without a credit)
+    credited: bool = False  # rejected, with a photo credit's shape ("Tulus | Foto : teen.co.id"): a caption
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,8 @@ def judge_lines(
     may_be_caption = [rows[i, _CREDIT] == 1.0 or shapes.caption_credit(lines[numbers[i]]) for i in rejected.tolist()]
     kinds, first_choices = model.reasons_of(rows[rejected], np.array(may_be_caption, dtype=bool))
     for i, kind, first in zip(rejected.tolist(), kinds, first_choices, strict=True):
-        out[numbers[i]] = Verdict(probs[i], kind, kind == "caption" or first == "caption")
+        credited = kind != "caption" and shapes.caption_credit(lines[numbers[i]])
+        out[numbers[i]] = Verdict(probs[i], kind, kind == "caption" or first == "caption", credited)
     return out
 
 
@@ -109,7 +111,11 @@ def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[
         verdict = verdicts.get(line.no)
         # A line the model took for a caption stays for the parser, which knows captions by what repeats them.
         protected = verdict is not None and (
-            verdict.caption_like or i in header or holds_metadata(line.text) or _inner_heading(i, kept, verdicts)
+            verdict.caption_like
+            or verdict.credited
+            or i in header
+            or holds_metadata(line.text)
+            or _inner_heading(i, kept, verdicts)
         )
         if verdict is not None and verdict.kind in _BEFORE_PARSING and not protected:
             removed.append(_removal(line.no, line.text, verdict))
@@ -170,7 +176,7 @@ def judge_paragraphs(
             and _between_body(i, paragraphs, verdicts)
         ):
             kept.append(p)  # the article's own subheading (see _inner_heading)
-        elif verdict.kind == "caption":
+        elif verdict.kind == "caption" or verdict.credited:  # not body either way; a credit says what it is
             kept.append(replace(p, kind=ParagraphKind.CAPTION))
         else:
             removed.append(_removal(p.line_no, p.text, verdict))

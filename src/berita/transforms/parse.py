@@ -373,7 +373,8 @@ def _title_shaped(line: Line, captions: set[str]) -> bool:
 # A photo's credit in the header: "Foto: ...", "... Foto: Getty Images", a copyright sign, "Kompas.com / Name ..."
 # (the outlet and the photographer first), or a capitalised name glued in brackets at the end ("...(Auriga)").
 _HEADER_CREDIT = re.compile(
-    r"(?i:\b(?:foto|photo|ilustrasi|dok|sumber foto)\s*:)|\u00a9|^\S+\.(?:com|co\.id|id)\s*/\s*[A-Z]"
+    r"(?i:\b(?:foto|photo|image|gambar|ilustrasi|dok|sumber foto)\s*:)|\u00a9|^\S+\.(?:com|co\.id|id)\s*/\s*[A-Z]"
+    r"|(?i:^(?:foto\s+)?ilustrasi\s*[.\-\u2013])"  # "Ilustrasi. (f: ist/mistar)", "Ilustrasi - internet"
     r"|^[A-Z][A-Za-z ]{1,30}/\s?[A-Z]{2,}(?: [A-Z]{2,}){0,3}\s[-\u2013]\s"  # "Bali Tribune/ RAWAT INAP - ..."
     r"|[^\s(]\([A-Z][^()\d]*\)\s*$"
 )
@@ -618,6 +619,9 @@ def _wire_source(text: str) -> str | None:
     return chardata.WIRE_AGENCIES.get(source.lower(), source)
 
 
+_NUMBERED = re.compile(r"\d{1,2}[.)]\s+\S")
+
+
 def _body_kind(
     text: str, nxt: str | None, captions: set[str], caption_style: bool, headings: frozenset[str]
 ) -> ParagraphKind:
@@ -630,6 +634,8 @@ def _body_kind(
         return ParagraphKind.SUBHEADING
     if chardata.NAME_AND_ROLE.match(text) and not shapes.has_verb_like_word(text):
         return ParagraphKind.CAPTION
+    if _NUMBERED.match(text):  # "2. Coldplay": a roundup's numbered heading, never a photo's caption
+        return ParagraphKind.SUBHEADING
     if caption_style and not shapes.has_verb_like_word(text):
         return ParagraphKind.CAPTION
     return ParagraphKind.SUBHEADING
