@@ -89,6 +89,9 @@ def test_incremental_runs_add_only_what_is_new(prefect_harness: None, inputs: Pa
 
     again = _run(inputs, warehouse)
     assert (again.inputs_seen, again.inputs_new, again.unchanged) == (3, 0, 3)
+    # nothing new: no batch was cleaned or validated (only the run-level checks ran), so nothing was stored for one
+    assert "clean" not in again.stage_seconds and "validate" not in again.stage_seconds
+    assert not list((warehouse / "_gx").rglob(f"{again.run_id}-0*")), "a no-op run stored batch validations"
     for run in _read(warehouse, "runs").to_pylist():  # the runs table adds up by itself
         assert run["articles_written"] + run["quarantined"] + run["duplicates"] + run["unchanged"] == run["inputs_seen"]
     assert len(_read(warehouse, "articles")) == 3

@@ -269,11 +269,14 @@ def clean_news(
             def finish_oldest() -> None:
                 """Wait for the oldest batch in flight, then validate it (validation runs here, in order)."""
                 part, plan, pending_stats = window.popleft()
-                with result.timed("clean"):
-                    stats = pending_stats.result() if in_flight > 1 else pending_stats
-                with result.timed("validate"):
-                    files = {fp.input_id: fp.ref.label for fp in plan.to_clean if fp.input_id is not None}
-                    tally = validate_batch(warehouse_dir, result.run_id, part, started, thresholds, files)
+                if pending_stats is None:  # nothing new in the batch: nothing was staged, nothing to validate
+                    stats, tally = BatchStats(), QualityTally()
+                else:
+                    with result.timed("clean"):
+                        stats = pending_stats.result() if in_flight > 1 else pending_stats
+                    with result.timed("validate"):
+                        files = {fp.input_id: fp.ref.label for fp in plan.to_clean if fp.input_id is not None}
+                        tally = validate_batch(warehouse_dir, result.run_id, part, started, thresholds, files)
                 _apply_quality(stats, tally)
                 result.quality.add(tally)
                 state.stage_draft(db, part, _draft_rows(plan, stats))
@@ -295,7 +298,9 @@ def clean_news(
                 result.unchanged += plan.unchanged
                 # Unreadable inputs go through too: the batch records why, in the quarantine table.
                 to_clean = plan.to_clean + plan.unreadable
-                if in_flight > 1:  # on the flow's task runner (a Dask cluster): several batches at once
+                if not to_clean:  # every input unchanged or a copy of known bytes: the ledger alone records them
+                    window.append((part, plan, None))
+                elif in_flight > 1:  # on the flow's task runner (a Dask cluster): several batches at once
                     window.append((part, plan, clean_batch.submit(input_dir, to_clean, staging, part, options)))
                 else:
                     with result.timed("clean"):
