@@ -123,6 +123,28 @@ def test_compact_merges_runs_atomically_and_keeps_every_row(warehouse: Path, tmp
     assert compact(root, "20990101T000001Z-compac", keep_last=1).merged_runs == []
 
 
+def test_compact_keep_reports_prunes_old_reports_and_validations_only(
+    warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "warehouse"
+    shutil.copytree(warehouse, root)
+    runs = sorted(ds.dataset(root / "runs", partitioning="hive").to_table().to_pylist(), key=lambda r: r["started_at"])
+    oldest, newest = runs[0]["run_id"], runs[-1]["run_id"]
+    results = root / "_gx" / "gx" / "uncommitted" / "validations"
+    stored = {p.name for p in results.glob("*/*/*")}
+    assert any(n.startswith(f"{oldest}-") for n in stored) and any(n.startswith(f"{newest}-") for n in stored)
+    articles = ds.dataset(root / "articles", partitioning="hive").to_table().num_rows
+    assert main(["compact", "--warehouse", str(root), "--keep-reports", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"pruned {len(runs) - 1} reports and ") and "of runs older than the newest 1" in out
+    assert sorted(p.stem for p in (root / "_reports").glob("*.html")) == [newest]
+    left = {p.name for p in results.glob("*/*/*")}
+    assert left and all(n.startswith(f"{newest}-") for n in left)
+    assert ds.dataset(root / "articles", partitioning="hive").to_table().num_rows == articles  # the data stays
+    assert main(["report", oldest, "--warehouse", str(root)]) == 2
+    assert "--keep-reports" in capsys.readouterr().err
+
+
 def test_the_readme_snippet_reads_the_warehouse_without_berita(warehouse: Path, tmp_path: Path) -> None:
     """The README's DuckDB, pyarrow, pandas and polars example runs as written."""
     import os

@@ -522,7 +522,9 @@ def _compact(args: argparse.Namespace) -> int:
     import pyarrow as pa
 
     try:
-        result = compact(root, new_run_id(), keep_last=args.keep_last, wait_seconds=args.wait)
+        result = compact(
+            root, new_run_id(), keep_last=args.keep_last, wait_seconds=args.wait, keep_reports=args.keep_reports
+        )
     except WarehouseLocked as exc:
         raise WarehouseBusy(str(exc)) from exc
     except OSError as exc:
@@ -531,6 +533,10 @@ def _compact(args: argparse.Namespace) -> int:
         raise _damaged(exc) from exc
     for note in result.notes:
         print(f"note: {note}")
+    if result.pruned is not None:
+        p = result.pruned
+        print(f"pruned {p.reports} reports and {p.results} validation results ({p.bytes / 1e6:.1f} MB) of runs older "
+              f"than the newest {args.keep_reports}")  # fmt: skip
     if not result.merged_runs:
         print("nothing to compact: every table has at most one file outside the kept runs")
         return 0
@@ -570,7 +576,10 @@ def _report(args: argparse.Namespace) -> int:
         raise UserError("give a RUN_ID or --latest-nonempty, not both")
     if args.run_id is not None:
         path = reporting.run_report(root, args.run_id)
-        what = f"no report for run {args.run_id} in {root}/_reports (list them: ls {root}/_reports)"
+        what = (
+            f"no report for run {args.run_id} in {root}/_reports (list them: ls {root}/_reports; `berita compact"
+            " --keep-reports` deletes old ones)"
+        )
     elif args.latest_nonempty:
         path = reporting.latest_nonempty_report(root)
         what = f"no run with new inputs has a report in {root} yet"
@@ -888,12 +897,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     compact = command(
         "compact", "merge older runs' small files into one partition, atomically",
-        "berita compact", "berita compact --keep-last 3 --wait 60",
+        "berita compact", "berita compact --keep-last 3 --wait 60", "berita compact --keep-reports 168",
     )  # fmt: skip
     compact.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
     compact.add_argument(
         "--keep-last", type=_count, default=0, metavar="N", help="leave the newest N runs' partitions as they are"
     )
+    compact.add_argument(
+        "--keep-reports", type=_count, default=None, metavar="N",
+        help="delete the HTML reports and Great Expectations validation results of all but the newest N runs "
+        "(their runs rows and data stay; default: keep them all)",
+    )  # fmt: skip
     compact.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS", help="wait for a running run")
     compact.set_defaults(handler=_compact)
     return parser

@@ -1,7 +1,8 @@
-"""Warehouse maintenance: compacting many small partitions into one, atomically."""
+"""Warehouse maintenance: compacting many small partitions into one, atomically, and pruning old reports."""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,11 +22,54 @@ class Compaction:
     files_after: int = 0
     rows: int = 0
     notes: list[str] = field(default_factory=list)
+    pruned: Pruned | None = None  # what --keep-reports took out
 
 
-def compact(root: Path, run_id: str, keep_last: int = 0, wait_seconds: float = 0.0) -> Compaction:
+@dataclass
+class Pruned:
+    """Reports and Great Expectations validation results deleted, and their bytes."""
+
+    reports: int = 0
+    results: int = 0
+    bytes: int = 0
+
+
+def _size(path: Path) -> int:
+    if path.is_file():
+        return path.stat().st_size
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def prune_reports(root: Path, run_ids: list[str], keep: int) -> Pruned:
+    """Delete the HTML reports and the stored Great Expectations validation results of every run but the newest
+    ``keep`` (``run_ids`` oldest first). Their ``runs`` rows and their data stay; only what a run left for
+    reading about it goes (a scheduled pipeline adds both every run, whether or not it had anything new)."""
+    from berita.flows import validation
+
+    gone = set(run_ids[: max(len(run_ids) - keep, 0)])
+    pruned = Pruned()
+    reports = root / warehouse.REPORTS
+    for report in sorted(reports.glob("*.html")) if reports.is_dir() else []:
+        if report.stem in gone:
+            pruned.bytes += _size(report)
+            report.unlink()
+            pruned.reports += 1
+    # <gx>/gx/uncommitted/validations/<suite>/<table>/<run id>-<batch>-<table>/<time>/...: one folder a checkpoint
+    results = validation.gx_root(root) / "gx" / "uncommitted" / "validations"
+    for folder in sorted(results.glob("*/*/*")) if results.is_dir() else []:
+        if folder.is_dir() and "-".join(folder.name.split("-")[:2]) in gone:  # a run id is "<time>-<suffix>"
+            pruned.bytes += _size(folder)
+            shutil.rmtree(folder)
+            pruned.results += 1
+    return pruned
+
+
+def compact(
+    root: Path, run_id: str, keep_last: int = 0, wait_seconds: float = 0.0, keep_reports: int | None = None
+) -> Compaction:
     """Merge every run's partitions, except the newest ``keep_last`` runs, into one partition per
-    table named ``run_id``; published like --reprocess, by one atomic exchange per table.
+    table named ``run_id``; published like --reprocess, by one atomic exchange per table. With
+    ``keep_reports``, then delete the reports and validation results of all but the newest that many runs.
 
     Rows keep their content and ids; their ``run_id`` becomes the compaction's, and the ``runs``
     table records which runs were merged. The ``runs`` table itself is history and is not merged.
@@ -38,6 +82,8 @@ def compact(root: Path, run_id: str, keep_last: int = 0, wait_seconds: float = 0
         # Only runs that brought data count as "the newest"; compacted partitions may always merge.
         order = [r["run_id"] for r in runs.to_pylist() if r["mode"] != "compact"]
         kept = set(order[len(order) - keep_last :]) if keep_last > 0 else set()
+        if keep_reports is not None:
+            result.pruned = prune_reports(root, [r["run_id"] for r in runs.to_pylist()], keep_reports)
         for table in DATA_TABLES:
             files = {p: len(list(p.glob("*.parquet"))) for p in warehouse.partitions(root, table)}
             merge = [p for p in files if p.name.removeprefix("run_id=") not in kept]
