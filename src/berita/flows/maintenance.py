@@ -78,12 +78,12 @@ def compact(
     result = Compaction(run_id)
     with warehouse_lock(root, wait_seconds) as stale:
         result.notes = ([stale] if stale else []) + warehouse.recover(root)
-        runs = warehouse.read_table(root, "runs", ["run_id", "started_at", "mode"]).sort_by("started_at")
+        runs = warehouse.read_table(root, "runs", ["run_id", "started_at", "mode"]).sort_by("started_at").to_pylist()
         # Only runs that brought data count as "the newest"; compacted partitions may always merge.
-        order = [r["run_id"] for r in runs.to_pylist() if r["mode"] != "compact"]
+        order = [r["run_id"] for r in runs if r["mode"] != "compact"]
         kept = set(order[len(order) - keep_last :]) if keep_last > 0 else set()
         if keep_reports is not None:
-            result.pruned = prune_reports(root, [r["run_id"] for r in runs.to_pylist()], keep_reports)
+            result.pruned = prune_reports(root, [r["run_id"] for r in runs], keep_reports)
         for table in DATA_TABLES:
             files = {p: len(list(p.glob("*.parquet"))) for p in warehouse.partitions(root, table)}
             merge = [p for p in files if p.name.removeprefix("run_id=") not in kept]

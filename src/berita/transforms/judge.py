@@ -81,11 +81,11 @@ def judge_lines(
     # A caption the model may move out of the body names its picture: a credit in brackets, a credit word (foto,
     # ilustrasi, dok, a wire's photo desk: the row's ``credit``) or a slash-separated credit. Without one, a
     # rejected line that looks like a caption is a related headline or furniture, and leaves the body instead.
-    may_be_caption = [rows[i, _CREDIT] == 1.0 or shapes.caption_credit(lines[numbers[i]]) for i in rejected.tolist()]
+    credits = [shapes.caption_credit(lines[numbers[i]]) for i in rejected.tolist()]  # each rejected line once
+    may_be_caption = [rows[i, _CREDIT] == 1.0 or c for i, c in zip(rejected.tolist(), credits, strict=True)]
     kinds, first_choices = model.reasons_of(rows[rejected], np.array(may_be_caption, dtype=bool))
-    for i, kind, first in zip(rejected.tolist(), kinds, first_choices, strict=True):
-        credited = kind != "caption" and shapes.caption_credit(lines[numbers[i]])
-        out[numbers[i]] = Verdict(probs[i], kind, kind == "caption" or first == "caption", credited)
+    for i, kind, first, credit in zip(rejected.tolist(), kinds, first_choices, credits, strict=True):
+        out[numbers[i]] = Verdict(probs[i], kind, kind == "caption" or first == "caption", kind != "caption" and credit)
     return out
 
 
