@@ -21,13 +21,14 @@ SEEDS = sorted((REPO / "seeds").glob("*.txt"))
 def warehouse(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A warehouse filled by three runs (two seeds, two more, the last one)."""
     from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
 
     inputs = tmp_path_factory.mktemp("inputs")
     root = tmp_path_factory.mktemp("wh") / "warehouse"
     for group in (SEEDS[:2], SEEDS[2:4], SEEDS[4:]):
         for seed in group:
             shutil.copy(seed, inputs / seed.name)
-        clean_news(input_dir=str(inputs), warehouse_dir=str(root), batch_size=1)
+        clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(root), batch_size=1))
     return root
 
 
@@ -176,6 +177,7 @@ def test_report_finds_a_run_by_id_the_latest_and_the_latest_with_new_inputs(
 ) -> None:
     """A scheduled pipeline's newest report is usually a no-op run's: --latest-nonempty skips those."""
     from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
 
     copy = tmp_path / "warehouse"
     shutil.copytree(warehouse, copy)
@@ -183,7 +185,7 @@ def test_report_finds_a_run_by_id_the_latest_and_the_latest_with_new_inputs(
     inputs.mkdir()
     for seed in SEEDS:
         shutil.copy(seed, inputs / seed.name)
-    clean_news(input_dir=str(inputs), warehouse_dir=str(copy), batch_size=1)  # nothing new: a no-op run
+    clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(copy), batch_size=1))  # nothing new: a no-op run
     reports = sorted((copy / "_reports").glob("*.html"))
     assert len(reports) == 4
     capsys.readouterr()

@@ -35,12 +35,13 @@ def _variants(text: str) -> dict[str, bytes]:
 
 def test_exact_and_near_duplicate_bodies(prefect_harness: None, tmp_path: Path) -> None:
     from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
 
     inputs, warehouse = tmp_path / "inputs", tmp_path / "warehouse"
     inputs.mkdir()
     for name, data in _variants(SEED.read_text(encoding="utf-8")).items():
         (inputs / name).write_bytes(data)
-    result = clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), batch_size=2)
+    result = clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse), batch_size=2))
 
     articles = {a["source_uri"]: a for a in _rows(warehouse, "articles")}
     assert sorted(articles) == ["a_original.txt", "d_edited.txt"], "exact twins are written once"
@@ -62,7 +63,7 @@ def test_exact_and_near_duplicate_bodies(prefect_harness: None, tmp_path: Path) 
 
     # A later run: a fresh copy of the published article is a duplicate of it, via the stored keys.
     (inputs / "later_copy.txt").write_bytes(SEED.read_bytes().replace(b"Sukses\n", b"Sukses\n\nBERITA\n"))
-    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse))
+    clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse)))
     ledger = {r["source_uri"]: r for r in _rows(warehouse, "inputs")}
     assert ledger["later_copy.txt"]["outcome"] == "duplicate"
     assert ledger["later_copy.txt"]["article_id"] == original["article_id"]

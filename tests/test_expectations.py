@@ -151,6 +151,7 @@ SHORT = (
 @pytest.mark.slow
 def test_a_row_that_breaks_a_row_level_check_is_quarantined(prefect_harness: None, tmp_path: Path) -> None:
     from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
 
     inputs = tmp_path / "inputs"
     inputs.mkdir()
@@ -158,7 +159,7 @@ def test_a_row_that_breaks_a_row_level_check_is_quarantined(prefect_harness: Non
     short = "https://example.id/short"  # a scraper's record: quarantined under its URL, naming its file and line
     (inputs / "short.jsonl").write_text(json.dumps({"url": short, "text": SHORT}) + "\n", encoding="utf-8")
     warehouse = tmp_path / "warehouse"
-    result = clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse))
+    result = clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse)))
     quarantine = {
         q["source_uri"]: q for q in ds.dataset(warehouse / "quarantine", partitioning="hive").to_table().to_pylist()
     }
@@ -191,12 +192,13 @@ def test_a_row_that_breaks_a_row_level_check_is_quarantined(prefect_harness: Non
 @pytest.mark.slow
 def test_a_run_past_a_distribution_limit_publishes_with_a_warning(prefect_harness: None, tmp_path: Path) -> None:
     from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
 
     inputs = tmp_path / "inputs"
     shutil.copytree(REPO / "seeds", inputs)
     warehouse = tmp_path / "warehouse"
     tight = {"max_flagged_share": 0.1, "min_sample": 1}  # the seeds: 3 of 5 flagged
-    result = clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), limits=tight)
+    result = clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse), limits=tight))
     warning = "summary.flagged_share 0.60 > 0.10 (--max-flagged-share)"
     assert result.quality.warnings == [warning] and result.stats.articles == 5
     assert ds.dataset(warehouse / "articles", partitioning="hive").count_rows() == 5
@@ -205,7 +207,7 @@ def test_a_run_past_a_distribution_limit_publishes_with_a_warning(prefect_harnes
     report = Path(runs[0]["report_path"]).read_text(encoding="utf-8")
     assert "warned: <code>summary.flagged_share 0.60 &gt; 0.10 (--max-flagged-share)</code>" in report
     # Within the limits the same inputs warn of nothing.
-    again = clean_news(input_dir=str(inputs), warehouse_dir=str(tmp_path / "w2"))
+    again = clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(tmp_path / "w2")))
     assert again.quality.warnings == []
     runs = ds.dataset(tmp_path / "w2" / "runs", partitioning="hive").to_table().to_pylist()
     assert runs[0]["warnings"] == []
@@ -215,13 +217,14 @@ def test_a_run_past_a_distribution_limit_publishes_with_a_warning(prefect_harnes
 def test_strict_makes_a_warning_fail_the_run_and_publish_nothing(prefect_harness: None, tmp_path: Path) -> None:
     from berita.flows.clean_news import clean_news
     from berita.flows.quality import ValidationFailed
+    from berita.settings import Settings
 
     inputs = tmp_path / "inputs"
     shutil.copytree(REPO / "seeds", inputs)
     warehouse = tmp_path / "warehouse"
     tight = {"max_flagged_share": 0.1, "min_sample": 1}
     with pytest.raises(ValidationFailed, match=r"summary\.flagged_share 0\.60 > 0\.10 \(--max-flagged-share\)"):
-        clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), limits=tight, strict=True)
+        clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse), limits=tight, strict=True))
     assert not (warehouse / "articles").exists(), "a failed run publishes no data"
     runs = ds.dataset(warehouse / "runs", partitioning="hive").to_table().to_pylist()
     assert [r["status"] for r in runs] == ["failed"]
@@ -231,7 +234,7 @@ def test_strict_makes_a_warning_fail_the_run_and_publish_nothing(prefect_harness
     assert "failed" in report and "summary.flagged_share" in report
     assert not (warehouse / "_staging").exists()
     # The same inputs with the default limits then go through.
-    assert clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), strict=True).stats.articles == 5
+    assert clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse), strict=True)).stats.articles == 5
     assert checks.Thresholds().max_flagged_share > 0.6  # the seeds: 3 of 5 flagged
 
 
@@ -241,13 +244,14 @@ def test_a_structural_batch_failure_still_fails_the_run_without_strict(
 ) -> None:
     from berita.flows.clean_news import clean_news
     from berita.flows.quality import ValidationFailed
+    from berita.settings import Settings
 
     inputs = tmp_path / "inputs"
     shutil.copytree(REPO / "seeds", inputs)
     warehouse = tmp_path / "warehouse"
     monkeypatch.setattr(checks, "KINDS", ["subheading", "caption"])  # every body paragraph now breaks a batch check
     with pytest.raises(ValidationFailed, match=r"batch-level expectations failed.*paragraphs\.kind\.known"):
-        clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse))
+        clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse)))
     assert not (warehouse / "articles").exists()
     assert [r["status"] for r in ds.dataset(warehouse / "runs", partitioning="hive").to_table().to_pylist()] == [
         "failed"

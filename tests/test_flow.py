@@ -26,8 +26,9 @@ def _read(warehouse: Path, table: str) -> pa.Table:
 
 def _run(inputs: Path, warehouse: Path, **kwargs):
     from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
 
-    return clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), batch_size=3, **kwargs)
+    return clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse), batch_size=3, **kwargs))
 
 
 def assert_every_input_accounted_for(warehouse: Path) -> None:

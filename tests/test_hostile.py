@@ -19,6 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from berita.flows import sources
+from berita.settings import Settings
 from tests.conftest import REPO, run_berita
 from tests.test_crash_safety import snapshot
 from tests.test_flow import assert_every_input_accounted_for
@@ -285,9 +286,9 @@ def hostile_run(prefect_harness: None, tmp_path_factory: pytest.TempPathFactory)
     shutil.copytree(REPO / "seeds", clean_inputs)
     shutil.copytree(REPO / "seeds", hostile_inputs)
     _hostile_inputs(hostile_inputs)
-    clean_news(input_dir=str(clean_inputs), warehouse_dir=str(tmp / "reference"))
+    clean_news(Settings(input_dir=str(clean_inputs), warehouse_dir=str(tmp / "reference")))
     start = time.perf_counter()
-    result = clean_news(input_dir=str(hostile_inputs), warehouse_dir=str(tmp / "warehouse"))
+    result = clean_news(Settings(input_dir=str(hostile_inputs), warehouse_dir=str(tmp / "warehouse")))
     return tmp, result, time.perf_counter() - start
 
 
@@ -500,14 +501,14 @@ def test_a_file_rewritten_while_the_run_reads_it_is_quarantined_then_cleaned_nex
             changing.write_text(_story("Ciamis"), encoding="utf-8")
 
     monkeypatch.setattr(sources, "read_batch", rewriting_after_the_first_read)
-    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse))
+    clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse)))
     monkeypatch.undo()
     assert_every_input_accounted_for(warehouse)
     (row,) = [r for r in _table(warehouse, "inputs") if r["source_uri"] == "changing.txt"]
     assert row["outcome"] == "quarantined" and row["input_id"] is None, row
     (why,) = [q["reason"] for q in _table(warehouse, "quarantine") if q["source_uri"] == "changing.txt"]
     assert "changed while it was read" in why
-    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse))
+    clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse)))
     assert_every_input_accounted_for(warehouse)
     (article,) = [a for a in _table(warehouse, "articles") if a["source_uri"] == "changing.txt"]
     assert "Ciamisjaya" in article["body"], "the new version"
@@ -541,12 +542,17 @@ def test_a_document_past_its_time_budget_is_quarantined_as_took_too_long() -> No
 
 
 def test_the_document_bounds_are_settings() -> None:
-    from berita.settings import Settings
+    from berita.settings import ConfigError, Settings
 
-    settings = Settings.from_env({"BERITA_MAX_DOCUMENT_SECONDS": "2.5", "BERITA_MAX_TEXT_LINES": "500"})
-    assert (settings.max_document_seconds, settings.max_text_lines) == (2.5, 500)
-    with pytest.raises(ValueError, match="BERITA_MAX_DOCUMENT_SECONDS must be a number"):
-        Settings.from_env({"BERITA_MAX_DOCUMENT_SECONDS": "soon"})
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BERITA_MAX_DOCUMENT_SECONDS", "2.5")
+        patch.setenv("BERITA_MAX_TEXT_LINES", "500")
+        settings = Settings.load()
+        assert (settings.max_document_seconds, settings.max_text_lines) == (2.5, 500)
+        assert Settings.load({"max_text_lines": "20"}).max_text_lines == 20  # a flag wins
+        patch.setenv("BERITA_MAX_DOCUMENT_SECONDS", "soon")
+        with pytest.raises(ConfigError, match="BERITA_MAX_DOCUMENT_SECONDS must be a number, not soon"):
+            Settings.load()
 
 
 @pytest.mark.slow

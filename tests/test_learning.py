@@ -39,12 +39,13 @@ def _rows(warehouse: Path, table: str) -> list[dict[str, object]]:
 
 def test_repeated_lines_are_learned_per_outlet(prefect_harness: None, tmp_path: Path) -> None:
     from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
 
     inputs, warehouse = tmp_path / "inputs", tmp_path / "warehouse"
     inputs.mkdir()
     for i in range(6):
         (inputs / f"a{i}.txt").write_text(_article(i, syndicated=i < 3), encoding="utf-8")
-    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), line_model="rules")
+    clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse), line_model="rules"))
 
     articles = _rows(warehouse, "articles")
     assert len(articles) == 6 and {a["outlet"] for a in articles} == {"contoh.com"}
@@ -62,17 +63,18 @@ def test_repeated_lines_are_learned_per_outlet(prefect_harness: None, tmp_path: 
 
     # A later run with one new article: the stored line counts still mark the footer.
     (inputs / "later.txt").write_text(_article(9, syndicated=False), encoding="utf-8")
-    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), line_model="rules")
+    clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse), line_model="rules"))
     later = next(a for a in _rows(warehouse, "articles") if a["source_uri"] == "later.txt")
     assert FOOTER not in later["body"] and WIDGET not in later["body"]
 
 
 def test_learning_can_be_turned_off(prefect_harness: None, tmp_path: Path) -> None:
     from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
 
     inputs, warehouse = tmp_path / "inputs", tmp_path / "warehouse"
     inputs.mkdir()
     for i in range(4):
         (inputs / f"a{i}.txt").write_text(_article(i, syndicated=False), encoding="utf-8")
-    clean_news(input_dir=str(inputs), warehouse_dir=str(warehouse), learn_min_articles=0, line_model="rules")
+    clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(warehouse), learn_min_articles=0, line_model="rules"))
     assert all(FOOTER in a["body"] for a in _rows(warehouse, "articles"))

@@ -4,6 +4,7 @@ deployment's parameters, and refused in one line when out of range."""
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 from collections import Counter
 from pathlib import Path
@@ -11,7 +12,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from berita.cli import _print_summary, build_parser, main
+from berita.cli import UserError, _print_summary, build_parser, main
 from berita.expectations.limits import Thresholds, limit_env, limit_flag, limit_names
 from berita.settings import Settings
 from tests.conftest import run_berita
@@ -27,10 +28,16 @@ def test_one_flag_and_one_variable_per_limit_named_after_its_field() -> None:
 
 
 def _settings(argv: list[str], env: dict[str, str] | None = None) -> Settings:
-    from berita.cli import _limits_given
+    """The settings `berita run ARGV` reads with ``env`` as its only BERITA_* variables."""
+    from berita.cli import _settings as cli_settings
 
     args = build_parser().parse_args(["run", *argv])
-    return Settings.from_env(env or {}, limits=_limits_given(args), strict=args.strict)
+    with pytest.MonkeyPatch.context() as patch:
+        for name in [n for n in os.environ if n.startswith("BERITA_")]:
+            patch.delenv(name)
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        return cli_settings(args)
 
 
 def test_flags_set_the_limits_and_strict() -> None:
@@ -63,7 +70,7 @@ def test_the_environment_sets_them_and_flags_win() -> None:
     ],
 )
 def test_a_bad_limit_names_where_it_came_from(argv: list[str], env: dict[str, str], error: str) -> None:
-    with pytest.raises(ValueError, match="^" + re.escape(error)):
+    with pytest.raises(UserError, match="^" + re.escape(error)):
         _settings(argv, env)
 
 
@@ -85,13 +92,14 @@ def test_the_flow_takes_limits_and_strict_as_deployment_parameters() -> None:
     from berita.flows.clean_news import clean_news
     from berita.flows.deploy import deployment_parameters
 
-    properties = parameter_schema(clean_news).model_dump()["properties"]
-    assert properties["strict"]["default"] is False and properties["limits"]["default"] is None
-    validated = clean_news.validate_parameters({"limits": {"min_sample": 3}, "strict": "true"})
-    assert validated["strict"] is True and Thresholds.from_overrides(validated["limits"]).min_sample == 3
-    params = deployment_parameters(Path("in"), Path("wh"), 10, {"max_flagged_share": 0.9}, strict=True)
-    assert params["limits"] == {"max_flagged_share": 0.9} and params["strict"] is True
-    assert set(params) <= set(properties)
+    assert list(parameter_schema(clean_news).model_dump()["properties"]) == ["settings"]
+    validated = clean_news.validate_parameters({"settings": {"limits": {"min_sample": 3}, "strict": "true"}})
+    assert validated["settings"].strict is True and validated["settings"].limits.min_sample == 3
+    params = deployment_parameters(Settings(batch_size=10, limits={"max_flagged_share": 0.9}, strict=True))
+    assert params["settings"]["limits"] == {"max_flagged_share": 0.9} and params["settings"]["strict"] is True
+    assert set(params["settings"]) <= set(Settings.model_fields)
+    with pytest.raises(Exception, match="max_flagged_share must be a share between 0 and 1"):
+        clean_news.validate_parameters({"settings": {"limits": {"max_flagged_share": 2}}})
 
 
 def test_a_bad_limit_on_the_command_line_is_one_line_and_exit_2(tmp_path: Path) -> None:

@@ -54,6 +54,7 @@ def _after_each_batch(folder: Path, batch_size: int) -> dict[str, list[int]]:
     from ruamel.yaml.docinfo import DocInfo
 
     from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
 
     write_corpus(folder / "inputs", batch_size * BATCHES, seed=11)
     counts: dict[str, list[int]] = {"blocks": [], "result_links": [], "yaml_records": []}
@@ -75,10 +76,10 @@ def _after_each_batch(folder: Path, batch_size: int) -> dict[str, list[int]]:
     logging.disable(logging.CRITICAL)
     try:
         with progress.listening(listener):
-            result = clean_news(
+            result = clean_news(Settings(
                 input_dir=str(folder / "inputs"), warehouse_dir=str(folder / "warehouse"),
                 batch_size=batch_size, detect_language=False,
-            )  # fmt: skip
+            ))  # fmt: skip
     finally:
         logging.disable(logging.NOTSET)
     assert result.inputs_new == batch_size * BATCHES and len(counts["blocks"]) == BATCHES

@@ -25,6 +25,7 @@ HOSTILE_BODY = (
 @pytest.fixture
 def hostile_report(prefect_harness: None, tmp_path: Path) -> tuple[Path, str]:
     from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
 
     inputs = tmp_path / "inputs"
     shutil.copytree(REPO / "seeds", inputs)
@@ -32,7 +33,7 @@ def hostile_report(prefect_harness: None, tmp_path: Path) -> tuple[Path, str]:
     (inputs / "scrape.jsonl").write_text(
         json.dumps({"url": HOSTILE_URL, "text": HOSTILE_BODY}) + "\n", encoding="utf-8"
     )
-    result = clean_news(input_dir=str(inputs), warehouse_dir=str(tmp_path / "warehouse"))
+    result = clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(tmp_path / "warehouse")))
     assert result.report_path
     return Path(result.report_path), result.run_id
 

@@ -22,8 +22,8 @@ def _served(monkeypatch: pytest.MonkeyPatch, *args: str, **env: str) -> dict[str
     monkeypatch.setattr(deploy, "check_server", lambda url: url)
     monkeypatch.setattr(runtime, "configure_prefect", lambda settings: None)
 
-    def serve(input_dir: Path, warehouse_dir: Path, schedule: Any, batch_size: int, name: str, **flow: Any) -> None:
-        served.update(input_dir=input_dir, warehouse_dir=warehouse_dir, schedule=schedule, name=name)
+    def serve(settings: Any, schedule: Any, name: str) -> None:
+        served.update(settings=settings, schedule=schedule, name=name)
 
     monkeypatch.setattr(deploy, "serve", serve)
     assert cli.main(["serve", "--input", str(REPO / "seeds"), *args]) == 0
@@ -64,10 +64,13 @@ def test_a_bad_timezone_or_cron_is_one_line_and_exit_2(
 
 
 def test_the_served_deployment_carries_the_timezone(tmp_path: Path) -> None:
-    built = deploy.deployment(tmp_path / "in", tmp_path / "wh", deploy.cron_schedule("0 6 * * *", "Asia/Jakarta"), 50)
+    from berita.settings import Settings
+
+    settings = Settings(input_dir=tmp_path / "in", warehouse_dir=tmp_path / "wh", batch_size=50)
+    built = deploy.deployment(settings, deploy.cron_schedule("0 6 * * *", "Asia/Jakarta"))
     (schedule,) = built.schedules
     assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 6 * * *", "Asia/Jakarta")  # type: ignore[union-attr]
     assert f"{built.flow_name}/{built.name}" == "clean-news/berita"
     assert built.entrypoint == "berita.flows.clean_news.clean_news"
     folders = {"input_dir": str(tmp_path / "in"), "warehouse_dir": str(tmp_path / "wh")}
-    assert built.parameters == {**folders, "batch_size": 50, "limits": {}, "strict": False}
+    assert built.parameters == {"settings": {**folders, "batch_size": 50}}

@@ -261,5 +261,6 @@ def test_prefect_yaml_declares_the_same_deployment() -> None:
     (deployment,) = spec["deployments"]
     path, name = deployment["entrypoint"].split(":")
     assert (REPO / path).is_file() and name == "clean_news"
-    assert set(deployment["parameters"]) <= set(inspect.signature(clean_news.fn).parameters)
+    assert set(deployment["parameters"]) == set(inspect.signature(clean_news.fn).parameters) == {"settings"}
+    clean_news.validate_parameters(deployment["parameters"])  # every key a setting, every value valid
     assert deployment["schedules"][0]["cron"] == "0 * * * *"

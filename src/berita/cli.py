@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import dataclasses
 import logging
 import os
 import sys
@@ -33,15 +32,25 @@ class RunFailed(UserError):
     exit_code = EXIT_FAILED
 
 
+# The flags that set a setting, by the setting's name (the flag's dest where they differ).
+_SETTING_FLAGS = {
+    "input_dir": "input", "warehouse_dir": "warehouse", "batch_size": "batch_size", "prefect_home": "prefect_home",
+    "verbose": "verbose", "server_startup_timeout": "server_timeout", "strict": "strict", "line_model": "model",
+    "data_docs": "data_docs", "reprocess": "reprocess", "wait_seconds": "wait", "workers": "workers",
+    "dask_address": "dask_address", "schedule_timezone": "timezone",
+}  # fmt: skip
+
+
 def _settings(args: argparse.Namespace) -> Settings:
+    """The settings: defaults, the config file, BERITA_* variables, then the flags given."""
+    from berita.settings import ConfigError
+
+    flags: dict[str, object] = {name: getattr(args, dest, None) for name, dest in _SETTING_FLAGS.items()}
+    flags.update({name: getattr(args, name, None) for name in _DOCUMENT_SETTINGS})
+    flags["limits"] = _limits_given(args) or None
     try:
-        return Settings.from_env(
-            input_dir=args.input, warehouse_dir=args.warehouse, batch_size=args.batch_size,
-            prefect_home=args.prefect_home, verbose=args.verbose, server_startup_timeout=args.server_timeout,
-            strict=getattr(args, "strict", None), limits=_limits_given(args), line_model=getattr(args, "model", None),
-            data_docs=getattr(args, "data_docs", None),
-        )  # fmt: skip
-    except ValueError as exc:
+        return Settings.load(flags, config=getattr(args, "config", None))
+    except ConfigError as exc:
         raise UserError(str(exc)) from exc
 
 
@@ -57,9 +66,9 @@ def _check_model(path: Path | None) -> None:
         raise UserError(f"--model {path}: {exc} (train one with `berita train`)") from exc
 
 
-def _model_parameter(path: Path | None) -> str | None:
-    """The flow's ``line_model`` parameter: an absolute path, "rules", or None (the shipped model)."""
-    return None if path is None else str(path) if str(path) == "rules" else str(path.resolve())
+def _model_parameter(path: Path | None) -> Path | None:
+    """The flow's ``line_model`` setting: an absolute path, "rules", or None (the shipped model)."""
+    return path if path is None or str(path) == "rules" else path.resolve()
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -80,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
     # server's boot; --wait queues here. The flow takes the same lock again (it may run without the CLI).
     with (
         _stats_on_failure(args.stats_json, started),
-        _warehouse_lock(settings.warehouse_dir, args.wait),
+        _warehouse_lock(settings.warehouse_dir, settings.wait_seconds),
         _prefect_api(settings),
     ):
         # Imported while the server boots on the other core: prefect, pyarrow, the transforms, and
@@ -101,16 +110,8 @@ def _run(args: argparse.Namespace) -> int:
         try:
             runtime.wait_for_api()
             with _progress_bar() as update, progress.listening(update), _interruptible():
-                flow, in_flight = _with_task_runner(clean_news, args)
-                result = flow(
-                    input_dir=str(settings.input_dir), warehouse_dir=str(settings.warehouse_dir),
-                    batch_size=settings.batch_size, detect_language=settings.detect_language,
-                    reprocess=args.reprocess, wait_seconds=args.wait, in_flight=in_flight,
-                    limits=settings.limits.overrides(), strict=settings.strict,
-                    line_model=_model_parameter(settings.line_model), data_docs=settings.data_docs,
-                    max_input_bytes=settings.max_input_bytes, max_text_chars=settings.max_text_chars,
-                    max_text_lines=settings.max_text_lines, max_document_seconds=settings.max_document_seconds,
-                )  # fmt: skip
+                flow = _with_task_runner(clean_news, settings)
+                result = flow(settings.model_copy(update={"line_model": _model_parameter(settings.line_model)}))
         except WarehouseLocked as exc:
             raise WarehouseBusy(str(exc)) from exc
         except ValidationFailed as exc:
@@ -212,17 +213,17 @@ def local_cluster(**kwargs: Any) -> Any:
         signal.signal(signal.SIGINT, before)
 
 
-def _with_task_runner(flow: Any, args: argparse.Namespace) -> tuple[Any, int]:
-    """The flow on a Dask cluster when --workers N (N > 1) or --dask-address asks for one, with how
-    many batches to keep in flight (two per worker, so that none waits while the flow validates)."""
-    workers, address = args.workers, args.dask_address
+def _with_task_runner(flow: Any, settings: Settings) -> Any:
+    """The flow on a Dask cluster when ``workers`` > 1 or a ``dask_address`` asks for one (the flow then keeps
+    two batches per worker in flight: ``Settings.in_flight``)."""
+    workers, address = settings.workers, settings.dask_address
     if address is None and workers <= 1:
-        return flow, 1
+        return flow
     import logging
 
     from prefect_dask import DaskTaskRunner
 
-    if not args.verbose:
+    if not settings.verbose:
         logging.getLogger("distributed").setLevel(logging.ERROR)
         os.environ.setdefault("DASK_LOGGING__DISTRIBUTED", "error")  # the worker processes read it at start
     if address is not None:
@@ -231,7 +232,7 @@ def _with_task_runner(flow: Any, args: argparse.Namespace) -> tuple[Any, int]:
         # Worker processes, one thread each: the transforms are pure Python and hold the GIL.
         cluster = {"n_workers": workers, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
         runner = DaskTaskRunner(cluster_class=local_cluster, cluster_kwargs=cluster)
-    return flow.with_options(task_runner=runner), 2 * max(workers, 1)
+    return flow.with_options(task_runner=runner)
 
 
 def _unwritable(exc: OSError, warehouse: Path, what: str = "this run") -> UserError:
@@ -430,7 +431,7 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _warehouse(args: argparse.Namespace) -> Path:
-    root = Path(args.warehouse) if args.warehouse else Settings.from_env().warehouse_dir
+    root = Path(args.warehouse) if args.warehouse else _settings(args).warehouse_dir
     _check_warehouse(root)
     return root
 
@@ -547,13 +548,13 @@ def _compact(args: argparse.Namespace) -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     # A long-running service logs what it does (Prefect's INFO logs), unlike a one-off run.
-    settings = dataclasses.replace(_settings(args), verbose=True)
+    settings = _settings(args).model_copy(update={"verbose": True})
     if not settings.input_dir.is_dir():
         raise UserError(f"input folder {settings.input_dir} does not exist or is not a folder (pass --input DIR)")
     user_api = os.environ.get("PREFECT_API_URL")
     from berita.flows import deploy, runtime
 
-    timezone = settings.schedule_timezone if args.timezone is None else args.timezone
+    timezone = settings.schedule_timezone
     try:
         schedule = deploy.cron_schedule(args.cron, timezone)
         deploy.check_server(user_api)
@@ -561,10 +562,7 @@ def _serve(args: argparse.Namespace) -> int:
         raise UserError(str(exc)) from exc
     runtime.configure_prefect(settings)
     print(f"serving clean-news/{args.name} on {user_api} with schedule {args.cron!r} in {timezone}; Ctrl-C stops it")
-    deploy.serve(
-        settings.input_dir, settings.warehouse_dir, schedule, settings.batch_size, args.name,
-        limits=settings.limits.overrides(), strict=settings.strict,
-    )  # fmt: skip
+    deploy.serve(settings, schedule, args.name)
     return 0
 
 
@@ -627,6 +625,28 @@ def _add_limit_flags(run: argparse.ArgumentParser) -> None:
         )  # fmt: skip
 
 
+# Settings whose flag is their name with dashes (--max-input-bytes), in a group of their own.
+_DOCUMENT_SETTINGS = (
+    "max_input_bytes", "max_text_chars", "max_text_lines", "max_document_seconds", "learn_min_articles",
+    "detect_language",
+)  # fmt: skip
+
+
+def _add_document_flags(run: argparse.ArgumentParser) -> None:
+    """One flag per setting of how a document is read and cleaned, named after the setting, with its default and
+    description from :class:`Settings` (parsed by Settings, so a bad value is one line, as from a variable)."""
+    group = run.add_argument_group("documents", "what one document may be, and how it is cleaned")
+    for name in _DOCUMENT_SETTINGS:
+        info = Settings.model_fields[name]
+        flag, shown = "--" + name.replace("_", "-"), f"default: {info.default}; BERITA_{name.upper()}"
+        if isinstance(info.default, bool):
+            group.add_argument(
+                flag, action=argparse.BooleanOptionalAction, default=None, help=f"{info.description} ({shown})"
+            )
+        else:
+            group.add_argument(flag, default=None, metavar="N", help=f"{info.description} ({shown})")
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -675,11 +695,13 @@ def _all_flags(parser: argparse.ArgumentParser) -> set[str]:
     return flags
 
 
-ENVIRONMENT = """environment: every setting is also a BERITA_<NAME> variable (flags win), for example
-  BERITA_INPUT_DIR, BERITA_WAREHOUSE_DIR, BERITA_BATCH_SIZE, BERITA_STRICT=1, BERITA_LINE_MODEL,
-  BERITA_MAX_INPUT_BYTES, BERITA_MAX_TEXT_CHARS, BERITA_MAX_TEXT_LINES, BERITA_MAX_DOCUMENT_SECONDS,
-  BERITA_DATA_DOCS=1, BERITA_SCHEDULE_TIMEZONE and one per check limit (BERITA_MAX_FLAGGED_SHARE, ...);
-  PREFECT_API_URL runs on that Prefect server instead of a private one."""
+ENVIRONMENT = """settings: every setting is also a BERITA_<NAME> variable and a key of the config file (berita.toml,
+  or [tool.berita] in pyproject.toml; limits in its [limits] table); flags win over variables, variables over
+  the file. For example BERITA_INPUT_DIR, BERITA_WAREHOUSE_DIR, BERITA_BATCH_SIZE, BERITA_WORKERS,
+  BERITA_STRICT=1, BERITA_LINE_MODEL, BERITA_LEARN_MIN_ARTICLES, BERITA_MAX_INPUT_BYTES, BERITA_MAX_TEXT_CHARS,
+  BERITA_MAX_TEXT_LINES, BERITA_MAX_DOCUMENT_SECONDS, BERITA_DATA_DOCS=1, BERITA_DETECT_LANGUAGE=0,
+  BERITA_SCHEDULE_TIMEZONE and one per check limit (BERITA_MAX_FLAGGED_SHARE, ...); PREFECT_API_URL runs
+  on that Prefect server instead of a private one."""
 EXIT_CODES = """exit status: 0 done (a run that warned published too), 1 the run failed its checks and published
   nothing, 2 an expected error (one line says what to do), 75 another run holds the warehouse, 130 interrupted."""
 
@@ -706,11 +728,19 @@ def build_parser() -> argparse.ArgumentParser:
     debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    def command(name: str, help: str, *examples: str, environment: bool = False) -> argparse.ArgumentParser:
-        return commands.add_parser(
+    def command(
+        name: str, help: str, *examples: str, environment: bool = False, config: bool = False
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
             name, help=help, description=help, parents=[debug], formatter_class=argparse.RawDescriptionHelpFormatter,
             epilog=_epilog(*examples, environment=environment),
         )  # fmt: skip
+        if config:
+            sub.add_argument(
+                "--config", type=Path, default=None, metavar="PATH",
+                help="settings file (TOML; default: ./berita.toml, else [tool.berita] in ./pyproject.toml)",
+            )  # fmt: skip
+        return sub
 
     run = command(
         "run", "clean the input folder (or one file) into the warehouse (the clean-news flow)",
@@ -718,7 +748,8 @@ def build_parser() -> argparse.ArgumentParser:
         "berita run --input scraped/ --warehouse wh/ --workers 2",
         "berita run --input pages.jsonl --stats-json stats.json",
         "BERITA_STRICT=1 berita run --max-flagged-share 0.5",
-        environment=True,
+        "berita run --config berita.toml",
+        environment=True, config=True,
     )  # fmt: skip
     run.add_argument("--input", type=Path, default=None, help="folder of raw documents, or one file (default: seeds)")
     run.add_argument("--warehouse", type=Path, default=None, help="output folder of tables (default: warehouse)")
@@ -736,12 +767,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seconds to wait for the local Prefect server (default: 120)",
     )  # fmt: skip
     run.add_argument(
-        "--reprocess", action="store_true", help="rebuild every table from all inputs (after rule changes)"
-    )
+        "--reprocess", action="store_true", default=None,
+        help="rebuild every table from all inputs (after rule changes)",
+    )  # fmt: skip
     run.add_argument(
         "--wait",
         type=_seconds,
-        default=0.0,
+        default=None,
         metavar="SECONDS",
         help="wait this long for another run on the same warehouse to finish (default: exit at once)",
     )
@@ -756,7 +788,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--workers",
         type=_positive_int,
-        default=1,
+        default=None,
         metavar="N",
         help="clean batches on a local Dask cluster of N worker processes (default: 1, no Dask); "
         "with --dask-address, how many workers that cluster has",
@@ -772,6 +804,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the run's counts, time by stage and peak memory (RSS) as JSON (for benchmarks)",
     )  # fmt: skip
     _add_limit_flags(run)
+    _add_document_flags(run)
     run.add_argument(
         "--model", type=Path, default=None, metavar="PATH",
         help="line model weights from `berita train`, or 'rules' for the rule table alone "
@@ -830,7 +863,7 @@ def build_parser() -> argparse.ArgumentParser:
         "serve", "serve clean-news as a scheduled Prefect deployment (needs a server)",
         "prefect server start &  export PREFECT_API_URL=http://127.0.0.1:4200/api",
         'berita serve --cron "0 * * * *" --timezone Asia/Jakarta --input scraped/',
-        environment=True,
+        environment=True, config=True,
     )  # fmt: skip
     serve.add_argument("--cron", default="0 * * * *", help='schedule, e.g. "0 * * * *" (default: hourly)')
     serve.add_argument(
@@ -852,6 +885,7 @@ def build_parser() -> argparse.ArgumentParser:
         'berita query "select outlet, count(*) as n from articles group by 1 order by 2 desc"',
         'berita query "select rule, count(*) from removed_lines group by 1" --format csv > rules.csv',
         'berita query "select * from quarantine" --format jsonl',
+        config=True,
     )  # fmt: skip
     query.add_argument("sql", help='e.g. "select outlet, count(*) from articles group by 1"')
     query.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
@@ -877,7 +911,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     show = command(
         "show", "print one article with its removed lines marked in place",
-        'berita query "select article_id, title from articles limit 5"', "berita show ARTICLE_ID",
+        'berita query "select article_id, title from articles limit 5"', "berita show ARTICLE_ID", config=True,
     )  # fmt: skip
     show.add_argument("article_id")
     show.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
@@ -886,6 +920,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = command(
         "report", "print the path of a run's data-quality report (or --open it)",
         "berita report", "berita report --latest-nonempty --open", "berita report 20261201T200428Z-545538",
+        config=True,
     )  # fmt: skip
     report.add_argument("run_id", nargs="?", default=None, metavar="RUN_ID", help="a run's id (default: the latest)")
     report.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
@@ -898,6 +933,7 @@ def build_parser() -> argparse.ArgumentParser:
     compact = command(
         "compact", "merge older runs' small files into one partition, atomically",
         "berita compact", "berita compact --keep-last 3 --wait 60", "berita compact --keep-reports 168",
+        config=True,
     )  # fmt: skip
     compact.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
     compact.add_argument(

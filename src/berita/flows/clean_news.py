@@ -18,7 +18,6 @@ from prefect.context import FlowRunContext
 from prefect.utilities.annotations import quote
 
 import berita
-from berita.expectations.limits import Thresholds
 from berita.flows import progress, sources, state, warehouse
 from berita.flows.dedupe import PartDuplicates
 from berita.flows.lock import warehouse_lock
@@ -207,53 +206,40 @@ def _runs_row(result: RunResult, started: datetime, status: RunStatus, message: 
 
 
 @flow(name="clean-news")
-def clean_news(
-    input_dir: str = "seeds",
-    warehouse_dir: str = "warehouse",
-    batch_size: int = 1000,
-    detect_language: bool = True,
-    reprocess: bool = False,
-    wait_seconds: float = 0.0,
-    limits: dict[str, float] | None = None,
-    learn_min_articles: int = 3,
-    in_flight: int = 1,
-    strict: bool = False,
-    line_model: str | None = None,
-    data_docs: bool = False,
-    max_input_bytes: int = Settings.max_input_bytes,
-    max_text_chars: int = Settings.max_text_chars,
-    max_text_lines: int = Settings.max_text_lines,
-    max_document_seconds: float = Settings.max_document_seconds,
-) -> RunResult:
-    """Clean the inputs under ``input_dir`` that earlier runs have not seen (all with ``reprocess``).
+def clean_news(settings: Settings | None = None) -> RunResult:
+    """Clean the inputs under ``settings.input_dir`` that earlier runs have not seen (all with ``reprocess``).
 
-    A line an outlet repeats in ``learn_min_articles`` articles is learned boilerplate (0: off).
-    ``in_flight`` > 1 submits that many batches at once to the flow's task runner (``berita run
-    --workers N`` runs the flow on a Dask cluster); memory then holds that many batches.
-    ``limits`` overrides fields of :class:`~berita.expectations.limits.Thresholds` (plain JSON, so
-    that deployments can set it), e.g. ``{"max_flagged_share": 0.5}``. A run past a limit on its
-    distribution (shares of flagged or quarantined articles, removals per article) publishes with
-    a warning; ``strict`` makes that fail the run instead. ``line_model``: a weights file from
-    `berita train` (default: the line model berita ships), or "rules" for the rule table alone.
-    ``data_docs``: also rebuild Great Expectations' Data Docs beside the report (off by default: they
-    need the internet to render, and the self-contained report says the same).
+    ``settings`` (:class:`~berita.settings.Settings`; None: read from the config file and the ``BERITA_*``
+    variables) is the flow's one parameter; a deployment gives it as JSON, e.g. ``{"input_dir": "/data/in",
+    "limits": {"max_flagged_share": 0.5}}``, and what it leaves out is read where the flow runs. A line an outlet
+    repeats in ``learn_min_articles`` articles is learned boilerplate (0: off). With ``workers`` > 1 (or a
+    ``dask_address``) the flow keeps two batches per worker on its task runner (``berita run --workers N`` runs it
+    on a Dask cluster); memory then holds that many batches. A run past a limit on its distribution (shares of
+    flagged or quarantined articles, removals per article) publishes with a warning; ``strict`` makes that fail
+    the run instead. ``line_model``: a weights file from `berita train` (default: the line model berita ships), or
+    "rules" for the rule table alone. ``data_docs``: also rebuild Great Expectations' Data Docs beside the report.
     ``max_input_bytes``, ``max_text_chars``, ``max_text_lines``, ``max_document_seconds``: what one document may
-    be (see :class:`~berita.settings.Settings`); past them it is quarantined with the reason.
+    be; past them it is quarantined with the reason.
     """
-    thresholds = Thresholds.from_overrides(limits or {})
+    settings = Settings.load() if settings is None else settings
+    input_dir, warehouse_dir = str(settings.input_dir), str(settings.warehouse_dir)
+    batch_size, reprocess, in_flight = settings.batch_size, settings.reprocess, settings.in_flight
+    strict, data_docs, thresholds = settings.strict, settings.data_docs, settings.limits
     logger = get_run_logger()
     started = datetime.now(UTC)
     result = RunResult(new_run_id(), "reprocess" if reprocess else "incremental")
     options = CleanOptions(
-        result.run_id, berita.__version__, max_input_bytes=max_input_bytes, max_text_chars=max_text_chars,
-        max_text_lines=max_text_lines, max_seconds=max_document_seconds, detect_language=detect_language,
+        result.run_id, berita.__version__, max_input_bytes=settings.max_input_bytes,
+        max_text_chars=settings.max_text_chars, max_text_lines=settings.max_text_lines,
+        max_seconds=settings.max_document_seconds, detect_language=settings.detect_language,
     )  # fmt: skip
+    line_model = None if settings.line_model is None else str(settings.line_model)
     if line_model == RULES_ONLY:
         options = replace(options, line_model=None)
     elif line_model is not None:
         options = replace(options, line_model=read_model(Path(line_model).read_text(encoding="utf-8"), line_model))
     staging = str(warehouse.staging_dir(Path(warehouse_dir), result.run_id))
-    with warehouse_lock(Path(warehouse_dir), wait_seconds) as stale:
+    with warehouse_lock(Path(warehouse_dir), settings.wait_seconds) as stale:
         result.notes = ([stale] if stale else []) + recover_warehouse(warehouse_dir)
         # Per-input bookkeeping lives in a SQLite file in the staging area, not in memory.
         db = state.connect(state.state_path(Path(staging)))
@@ -311,7 +297,7 @@ def clean_news(
                 finish_oldest()
             with result.timed("learn"):
                 learned = learn_repeated_lines(
-                    warehouse_dir, result.run_id, parts, learn_min_articles, not reprocess, quote(db)
+                    warehouse_dir, result.run_id, parts, settings.learn_min_articles, not reprocess, quote(db)
                 )  # type: ignore[call-overload]
             if learned:
                 result.stats.removed_by_category["repeated"] += sum(learned.values())

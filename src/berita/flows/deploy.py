@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import urllib.error
 import urllib.request
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from prefect.client.schemas.schedules import CronSchedule
     from prefect.deployments.runner import RunnerDeployment
+
+    from berita.settings import Settings
 
 DEPLOYMENT = "berita"
 START_SERVER = (
@@ -63,36 +64,21 @@ def cron_schedule(cron: str, timezone: str) -> CronSchedule:
         raise ValueError(f'{cron!r} is not a cron schedule for --cron (five fields, e.g. "0 * * * *")') from None
 
 
-def deployment_parameters(
-    input_dir: Path, warehouse_dir: Path, batch_size: int, limits: dict[str, float] | None = None, strict: bool = False
-) -> dict[str, Any]:
-    """The clean-news flow's parameters for a deployment: the checks' ``limits`` (Thresholds field
-    names, as for ``berita run --max-flagged-share``) and ``strict`` are parameters too, so a
-    deployment sets them, and a person can change them per run in Prefect's UI.
+def deployment_parameters(settings: Settings) -> dict[str, Any]:
+    """The clean-news flow's parameters for a deployment: its one parameter, ``settings``, with what differs from
+    the defaults (paths absolute). The checks' ``limits`` and ``strict`` are in it too, so a deployment sets them,
+    and a person can change any setting per run in Prefect's UI; what it leaves out is read where the flow runs.
 
-    >>> deployment_parameters(Path("/in"), Path("/wh"), 10, {"max_flagged_share": 0.9}, strict=True)["limits"]
+    >>> from berita.settings import Settings
+    >>> deployment_parameters(Settings(batch_size=10, limits={"max_flagged_share": 0.9}))["settings"]["limits"]
     {'max_flagged_share': 0.9}
     """
-    return {
-        "input_dir": str(input_dir.resolve()),
-        "warehouse_dir": str(warehouse_dir.resolve()),
-        "batch_size": batch_size,
-        "limits": dict(limits or {}),
-        "strict": strict,
-    }
+    return {"settings": settings.flow_parameters()}
 
 
-def deployment(
-    input_dir: Path,
-    warehouse_dir: Path,
-    schedule: CronSchedule,
-    batch_size: int,
-    name: str = DEPLOYMENT,
-    limits: dict[str, float] | None = None,
-    strict: bool = False,
-) -> RunnerDeployment:
+def deployment(settings: Settings, schedule: CronSchedule, name: str = DEPLOYMENT) -> RunnerDeployment:
     """The deployment ``clean-news/<name>`` that `berita serve` creates: the flow with these
-    parameters, on ``schedule``. Building it needs no server."""
+    settings, on ``schedule``. Building it needs no server."""
     from prefect.deployments.runner import EntrypointType
 
     from berita.flows.clean_news import clean_news
@@ -101,26 +87,18 @@ def deployment(
     built = clean_news.to_deployment(
         name=name,
         schedules=[schedule],
-        parameters=deployment_parameters(input_dir, warehouse_dir, batch_size, limits, strict),
+        parameters=deployment_parameters(settings),
         description="Clean new inputs into the berita warehouse.",
         entrypoint_type=EntrypointType.MODULE_PATH,
     )
     return cast("RunnerDeployment", built)
 
 
-def serve(
-    input_dir: Path,
-    warehouse_dir: Path,
-    schedule: CronSchedule,
-    batch_size: int,
-    name: str = DEPLOYMENT,
-    limits: dict[str, float] | None = None,
-    strict: bool = False,
-) -> None:
+def serve(settings: Settings, schedule: CronSchedule, name: str = DEPLOYMENT) -> None:
     """Create (or update) the deployment ``clean-news/<name>`` on ``schedule`` and run its flow runs
     in this process's children until interrupted. Blocks."""
     from prefect import serve as serve_deployments
 
     check_server(os.environ.get("PREFECT_API_URL"))
-    built = deployment(input_dir, warehouse_dir, schedule, batch_size, name, limits, strict)
+    built = deployment(settings, schedule, name)
     serve_deployments(built, print_starting_message=True)
