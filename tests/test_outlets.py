@@ -27,6 +27,13 @@ def _lines(*texts: str) -> list[Line]:
         (f"Surabaya -- {BODY}", None, "Surabaya"),
         (f"Bisnis.com, JAKARTA \u2014 {BODY}", "bisnis.com", "Jakarta"),
         (f"Jakarta, CNBC Indonesia - {BODY}", "cnbcindonesia.com", "Jakarta"),
+        # a city in capitals no gazetteer holds; a masthead before a known city; a domain of four parts
+        (f"SAMPIT \u2013 {BODY}", None, "Sampit"),
+        (f"TIMESINDONESIA, JAKARTA \u2013 {BODY}", None, "Jakarta"),
+        (f"D'On, Padang \u2014 {BODY}", None, "Padang"),
+        (f"Jakarta, infoPublik - {BODY}", None, "Jakarta"),
+        (f"Tribratanews.polri.go.id - Semarang. {BODY}", "polri.go.id", "Semarang"),
+        (f"RadarJateng.com, UMKM \u2013 {BODY}", "radarjateng.com", None),  # a desk, not a city
     ],
 )
 def test_more_dateline_shapes(first: str, outlet: str | None, city: str) -> None:
@@ -44,6 +51,28 @@ def test_a_dateline_alone_on_its_line() -> None:
 def test_unknown_capitalised_words_are_not_a_bare_dateline() -> None:
     parsed = parse.parse_article(_lines("Judul Berita Hari Ini", f"Korea Utara - Amerika Serikat {BODY}"))
     assert parsed.dateline_city is None
+    for head in ("KPK \u2013", "BMKG -", "SARASEHAN:"):  # an acronym, or a label and a colon: no city
+        assert parse.parse_article(_lines("Judul Berita Hari Ini", f"{head} {BODY}")).dateline_city is None, head
+
+
+def test_the_date_line_under_the_outlet_s_name_is_no_dateline() -> None:
+    parsed = parse.parse_article(
+        _lines("Harga Cabai Naik Jelang Lebaran", "Terasjakarta.id - Jumat, 2 Juni 2023 | 21:15 WIB",
+               f"JAKARTA, TERASJAKARTA.ID - {BODY}", MORE)
+    )  # fmt: skip
+    assert (parsed.outlet, parsed.dateline_city, parsed.published is not None) == (
+        "terasjakarta.id",
+        "Jakarta",
+        True,
+    )
+
+
+def test_a_headline_ending_in_a_question_mark_is_the_title_and_a_credited_line_a_caption() -> None:
+    title = "Galaxy Fold Laris Manis, Samsung Bakal Buka Pre-Order Tahap 2?"
+    caption = "Samsung Galaxy Fold dalam posisi terbuka. Foto: Jofie Yordan/kumparan"
+    parsed = parse.parse_article(_lines(title, "13 Desember 2019 20:52 WIB", BODY, caption, MORE))
+    assert parsed.title == title
+    assert [(p.kind, p.text) for p in parsed.paragraphs] == [("body", BODY), ("caption", caption), ("body", MORE)]
 
 
 @pytest.mark.parametrize(

@@ -181,13 +181,14 @@ WIRE_AGENCIES: dict[str, str] = {
 }
 
 # A domain-like token as printed in datelines: "Liputan6.com", "TEMPO.CO", "REPUBLIKA.CO.ID".
-DOMAIN_TOKEN = r"[A-Za-z][A-Za-z0-9\-]*(?:\.[A-Za-z]{2,6}){1,2}"
+DOMAIN_TOKEN = r"[A-Za-z][A-Za-z0-9\-]*(?:\.[A-Za-z]{2,6}){1,3}"
 BRAND_ALT = "|".join(sorted((re.escape(b) for b in OUTLET_BRANDS), key=len, reverse=True))
 DOMAIN_LINE = re.compile(rf"(?i:{DOMAIN_TOKEN})")
 OUTLET_TOKEN = rf"(?:{DOMAIN_TOKEN}|(?i:{BRAND_ALT}))"
 CITY_TOKEN = r"[A-Z][A-Za-z'\.\-]+(?: [A-Z][A-Za-z'\.\-]+){0,2}"
 DATELINE_SEP = r"\s*(?:-{1,2}|\u2013|\u2014)\s*"
 CAPS_CITY = r"[A-Z]{3,}(?: [A-Z]{3,}){0,2}"  # "JAKARTA", "BANDA ACEH"
+TITLE_CITY = r"[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,}){0,2}"  # "Semarang", "Bandar Lampung"
 
 # "Jakarta: " (medcom.id): a known city and a colon
 COLON_DATELINE = re.compile(rf"^(?P<city>{CITY_TOKEN}):\s+(?=[A-Z\"\u201c])")
@@ -200,18 +201,23 @@ DATELINES = (
     re.compile(rf"^(?P<city>{CITY_TOKEN})\s*\((?P<outlet>{OUTLET_TOKEN})\){DATELINE_SEP}"),
     # "TEMPO.CO, Jakarta: ": an outlet, a city and a colon
     re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}),\s*(?P<city>{CITY_TOKEN}):\s+(?=[A-Z\"\u201c])"),
-    # "KONTAN.CO.ID - JAKARTA. " (kontan): outlet, then the city in capitals and a full stop
-    re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}(?P<city>[A-Z]{{3,}}(?: [A-Z]{{3,}}){{0,2}})\.\s+(?=[A-Z])"),
+    # "KONTAN.CO.ID - JAKARTA. " (kontan), "Tribratanews.polri.go.id - Semarang. ": outlet, the city, a full stop
+    re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}(?P<city>{CAPS_CITY}|{TITLE_CITY})\.\s+(?=[A-Z])"),
     # "jpnn.com - JAKARTA - ": outlet, then the city in capitals between two dashes
     re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}(?P<city>{CAPS_CITY}){DATELINE_SEP}(?=[A-Z\"\u201c])"),
     # "WahanaNews.co | ": a domain and a bar
     re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN})\s*\|\s*(?=[A-Z\"\u201c])"),
     # "BANDUNG, CEKLISSATU - ": a known city in capitals and a masthead no domain names (no outlet taken)
     re.compile(rf"^(?P<city>{CAPS_CITY}),\s*(?P<masthead>[A-Z][A-Z0-9]{{2,}}(?: [A-Z0-9]{{2,}}){{0,2}}){DATELINE_SEP}"),
-    # "Jayapura, Jubi – ": a known city and a masthead in title case that no domain names (no outlet taken)
+    # "Jayapura, Jubi – ", "Jakarta, infoPublik - ": a known city and a masthead that no domain names (no outlet)
     re.compile(
-        rf"^(?P<city>{CITY_TOKEN}),\s*(?P<masthead>[A-Z][a-z]{{2,}}(?: [A-Z][a-z]{{2,}})?){DATELINE_SEP}"
+        rf"^(?P<city>{CITY_TOKEN}),\s*(?P<masthead>[A-Za-z][a-z]{{2,}}[A-Za-z]*(?: [A-Z][a-z]{{2,}})?){DATELINE_SEP}"
         r"(?=[A-Z\"\u201c])"
+    ),
+    # "TIMESINDONESIA, JAKARTA – ", "D'On, Padang — ": a masthead no domain names, then a known city
+    re.compile(
+        rf"^(?P<masthead>[A-Z][\w'\u2019]{{1,20}}(?: [A-Z][\w'\u2019]+)?),\s*(?P<city>{CAPS_CITY}|{TITLE_CITY})"
+        rf"{DATELINE_SEP}(?=[A-Z\"\u201c])"
     ),
     # "Kabar Ngetren/Purbalingga – ": a masthead, a slash and the city (any city: the slash and dash say it)
     re.compile(

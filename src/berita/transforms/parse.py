@@ -212,17 +212,49 @@ def find_dateline(text: str) -> Dateline | None:
         match = pattern.match(text)
         if match is None or shapes.word_count(text[match.end() :]) < 5:
             continue
+        if dates.date_line(text[match.end() :]) is not None:  # "Terasjakarta.id - Jumat, 2 Juni 2023 | 21:15 WIB"
+            return None  # the date line, under the outlet's name: no running text follows
         groups = match.groupdict()
         if groups.get("slashed") and chardata.CREDIT_WORDS.match(groups["slashed"]):
             continue  # "Foto/Istimewa - ...": a photo's credit, not a masthead
-        if not groups.get("outlet") and not groups.get("slashed") and not is_known_city(groups["city"]):
+        if not groups.get("outlet") and not groups.get("slashed") and not _listed_or_caps_place(groups, match):
             continue
         outlet = registered_domain(groups["outlet"]) if groups.get("outlet") else None
         if groups.get("outlet") and outlet is None:
             continue  # "Kata.Dia - ..." is not an outlet
-        city = _normalize_city(groups["city"]) if groups.get("city") else None
-        return Dateline(match.group(0), outlet, city)
+        city = groups.get("city")
+        if city and not (is_known_city(city) or _place_like(city)):  # "RadarJateng.com, UMKM – ": a desk, no city
+            city = None
+        return Dateline(match.group(0), outlet, _normalize_city(city) if city else None)
     return None
+
+
+_VOWELS = frozenset("AEIOUaeiou")
+_DASHES = frozenset("-\u2013\u2014")
+
+
+def _place_like(name: str) -> bool:
+    """Whether a dateline's city reads as a place name, not an acronym ("UMKM", "BPBD" have one vowel or none).
+
+    >>> _place_like("SAMPIT"), _place_like("UMKM"), _place_like("Bandar Lampung")
+    (True, False, True)
+    """
+    return sum(c in _VOWELS for c in name) >= 2
+
+
+def _listed_or_caps_place(groups: dict[str, str | None], match: re.Match[str]) -> bool:
+    """An outlet-less dateline's city: one the gazetteer holds, or one in capitals that it does not, before a dash
+    and with no masthead ("SAMPIT – "; not "SARASEHAN: ", and not "KPK – ")."""
+    city = groups["city"] or ""
+    if is_known_city(city):
+        return True
+    return not groups.get("masthead") and _caps_place(city) and bool(_DASHES & set(match.group(0)))
+
+
+def _caps_place(name: str) -> bool:
+    """A city no gazetteer holds, printed as datelines print cities: one or two words in capitals, of four letters
+    or more, that read as a place ("SAMPIT –", "TANJUNG SELOR –"; "KPK –" and "BMKG –" do not)."""
+    return name.isupper() and all(len(w) >= 4 for w in name.split()) and _place_like(name) and len(name.split()) <= 2
 
 
 def is_known_city(city: str) -> bool:
@@ -282,9 +314,19 @@ def _first_paragraph(lines: list[Line], captions: set[str]) -> tuple[int, Dateli
             return i, dateline
     for i, line in enumerate(lines):
         text = line.text
-        if shapes.is_sentence_like(text) and not _is_caption(text, captions) and dates.date_line(text) is None:
+        if (
+            shapes.is_sentence_like(text)
+            and not _is_caption(text, captions)
+            and dates.date_line(text) is None
+            and not (text.endswith(_HEADLINE_STOPS) and _title_shaped(line, captions))
+        ):
             return i, None
     return len(lines), None
+
+
+# A headline may end in a question or an exclamation mark ("..., Samsung Bakal Buka Pre-Order Tahap 2?"); in title
+# case it is the title, not the first sentence of the body.
+_HEADLINE_STOPS = ("?", "!")
 
 
 def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
@@ -377,6 +419,8 @@ _HEADER_CREDIT = re.compile(
     r"|(?i:^(?:foto\s+)?ilustrasi\s*[.\-\u2013])"  # "Ilustrasi. (f: ist/mistar)", "Ilustrasi - internet"
     r"|^[A-Z][A-Za-z ]{1,30}/\s?[A-Z]{2,}(?: [A-Z]{2,}){0,3}\s[-\u2013]\s"  # "Bali Tribune/ RAWAT INAP - ..."
     r"|[^\s(]\([A-Z][^()\d]*\)\s*$"
+    # who stands where in the picture: "Wagub Gorontalo (kiri) memukul gong ...", "(dua dari kanan)"
+    r"|(?i:\((?:[a-z]+ )?(?:dari )?(?:kiri|kanan|tengah)\))"
 )
 
 
@@ -636,6 +680,8 @@ def _body_kind(
         return ParagraphKind.CAPTION
     if _NUMBERED.match(text):  # "2. Coldplay": a roundup's numbered heading, never a photo's caption
         return ParagraphKind.SUBHEADING
+    if _header_caption(text):  # "... dalam posisi terbuka. Foto: Jofie Yordan/kumparan": a credit says it
+        return ParagraphKind.CAPTION
     if caption_style and not shapes.has_verb_like_word(text):
         return ParagraphKind.CAPTION
     return ParagraphKind.SUBHEADING
