@@ -142,3 +142,31 @@ def test_a_non_indonesian_article_is_kept_and_flagged() -> None:
     result = clean_document(doc.encode(), "en.txt", OPTIONS)
     assert isinstance(result, Article)
     assert result.language == "en" and "not_indonesian" in result.flags
+
+
+def test_the_article_s_dated_time_wins_over_the_page_s_date_of_the_day() -> None:
+    parsed = parse.parse_article(
+        _lines("Kamis, 5 November 2015", "Harga Cabai Naik Jelang Lebaran", "Kamis, 5 November 2015 14:56 WIB",
+               f"Mataram, NTB (ANTARA News) - {BODY}", MORE)
+    )  # fmt: skip
+    assert parsed.published is not None and parsed.published.has_time
+    assert (parsed.outlet, parsed.dateline_city) == ("antaranews.com", "Mataram")
+    assert [r.rule for r in parsed.removed if r.line_no == 0] == ["meta.header"]
+
+
+def test_what_a_page_hides_is_not_read() -> None:
+    from berita.transforms.linemodel import shipped_model
+
+    hidden = "harga cabai naik, pasar induk, lebaran, berita terkini, berita indonesia, portal berita"
+    page = (
+        "<html><head><title>Harga Cabai Naik Jelang Lebaran</title></head><body>"
+        "<h1>Harga Cabai Naik Jelang Lebaran</h1>"
+        f"<div style='display: none'>{hidden}</div><p hidden>Iklan tersembunyi di sini</p>"
+        f"<p>Jakarta - {BODY}</p><p>{MORE}</p><p>{BODY.replace('cabai', 'bawang')}</p></body></html>"
+    )
+    options = CleanOptions("t", "t", detect_language=False, line_model=shipped_model())
+    article = clean_document(page.encode(), "page.html", options, kind="html")
+    assert isinstance(article, Article), article
+    assert article.lede is None and not any(
+        "tersembunyi" in r.text or "portal" in r.text for r in article.removed_lines
+    )

@@ -234,10 +234,11 @@ def clean_document(
         kept, judged_removed = drop_furniture(stripped.kept, verdicts)
     if late := too_long("removing boilerplate"):
         return late
-    parsed = parse.parse_article(kept, headings)
+    parsed = parse.parse_article(kept, headings, judged_blocks=model is not None and context is not None)
     if model is not None:
         parsed.paragraphs, after_parsing = judge_paragraphs(parsed.paragraphs, verdicts, _opening(parsed))
         judged_removed += after_parsing
+        parse.lift_late_dateline(parsed)
     body_texts = [p.text for p in parsed.paragraphs if p.kind in BODY_KINDS]
     listing = _looks_like_listing(body_texts or [line.text for line in stripped.kept])
     if listing:

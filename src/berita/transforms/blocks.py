@@ -118,7 +118,7 @@ class _Walker:
     def walk(self, element: Any) -> None:
         tag = element.tag if isinstance(element.tag, str) else ""
         tag = tag.lower()
-        if tag in HIDDEN or not isinstance(element.tag, str):
+        if tag in HIDDEN or not isinstance(element.tag, str) or _hidden(element):
             if element.tail:
                 self.parts.append(element.tail)
             return
@@ -142,6 +142,27 @@ class _Walker:
             self.parts.append(element.tail)
             if tag != "a" and "a" in (t for t, _ in self.context):
                 self.link_chars += len(element.tail.strip())
+
+
+_HIDING_STYLE = re.compile(
+    r"(?:^|;)\s*(?:display\s*:\s*none|visibility\s*:\s*hidden)\s*(?:!important\s*)?(?:;|$)", re.I
+)
+
+
+def _hidden(element: Any) -> bool:
+    """An element the page never shows: the ``hidden`` attribute, or an inline style of ``display: none`` or
+    ``visibility: hidden`` (a keyword list, a collapsed widget's copy). A stylesheet's rules are not read.
+
+    >>> from lxml import html as lxml_html
+    >>> shown = ('style="display:none"', "hidden", 'style="color:red"')
+    >>> [_hidden(lxml_html.fromstring(f"<span {a}>x</span>")) for a in shown]
+    [True, True, False]
+    """
+    attrib = element.attrib
+    if "hidden" in attrib:
+        return True
+    style = attrib.get("style")
+    return style is not None and _HIDING_STYLE.search(style) is not None
 
 
 def page_blocks(tree: Any) -> list[Block]:

@@ -197,8 +197,11 @@ DATELINES = (
     re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}),\s*(?P<city>{CITY_TOKEN}){DATELINE_SEP}"),
     # "TEGAL, KOMPAS.com - ", "Jakarta, CNN Indonesia -- "
     re.compile(rf"^(?P<city>{CITY_TOKEN}),\s*(?P<outlet>{OUTLET_TOKEN}){DATELINE_SEP}"),
-    # "Jakarta (ANTARA) - "
-    re.compile(rf"^(?P<city>{CITY_TOKEN})\s*\((?P<outlet>{OUTLET_TOKEN})\){DATELINE_SEP}"),
+    # "Jakarta (ANTARA) - ", "Jakarta (ANTARA News) - ", "Mataram, NTB (ANTARA News) - "
+    re.compile(
+        rf"^(?P<city>{CITY_TOKEN})(?:,\s*[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)?\s*\((?P<outlet>{OUTLET_TOKEN})"
+        rf"(?: [A-Z][a-z]+)?\){DATELINE_SEP}"
+    ),
     # "TEMPO.CO, Jakarta: ": an outlet, a city and a colon
     re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}),\s*(?P<city>{CITY_TOKEN}):\s+(?=[A-Z\"\u201c])"),
     # "KONTAN.CO.ID - JAKARTA. " (kontan), "Tribratanews.polri.go.id - Semarang. ": outlet, the city, a full stop

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 import itertools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -320,7 +320,9 @@ def _first_paragraph(lines: list[Line], captions: set[str]) -> tuple[int, Dateli
             and dates.date_line(text) is None
             and not (text.endswith(_HEADLINE_STOPS) and _title_shaped(line, captions))
         ):
-            return i, None
+            # past the header's first lines (a page's furniture above it), the first sentence may still open
+            # with the dateline: "REPUBLIKA.CO.ID, MEDAN -- Dua hari ..."
+            return i, (find_dateline(text) if i >= HEADER_SEARCH else None)
     return len(lines), None
 
 
@@ -419,6 +421,8 @@ _HEADER_CREDIT = re.compile(
     r"|(?i:^(?:foto\s+)?ilustrasi\s*[.\-\u2013])"  # "Ilustrasi. (f: ist/mistar)", "Ilustrasi - internet"
     r"|^[A-Z][A-Za-z ]{1,30}/\s?[A-Z]{2,}(?: [A-Z]{2,}){0,3}\s[-\u2013]\s"  # "Bali Tribune/ RAWAT INAP - ..."
     r"|[^\s(]\([A-Z][^()\d]*\)\s*$"
+    # a documentation credit: "... antar perguruan tinggi. doc. uny.ac.id", "Dok. Humas Polres"
+    r"|(?i:(?:^|[.\s])(?:dok|doc)\.\s+\S)"
     # who stands where in the picture: "Wagub Gorontalo (kiri) memukul gong ...", "(dua dari kanan)"
     r"|(?i:\((?:[a-z]+ )?(?:dari )?(?:kiri|kanan|tengah)\))"
 )
@@ -521,6 +525,15 @@ def _take_date(line: Line, found: dates.FoundDate, out: Parsed) -> None:
         out.modified = out.modified or found
         out.lift(line, "meta.modified")
     elif out.published is None:
+        out.published = found
+        out.lift(line, "meta.published")
+    elif not out.published.has_time and found.has_time:
+        # A page's date of the day above its masthead ("Kamis, 5 November 2015"), then the article's own date
+        # and time under its title: the one with the time is the article's.
+        earlier = next(i for i, r in enumerate(out.removed) if r.rule == "meta.published")
+        out.removed[earlier] = replace(
+            out.removed[earlier], rule="meta.header", category=RULES_BY_ID["meta.header"].category
+        )
         out.published = found
         out.lift(line, "meta.published")
     else:
@@ -747,10 +760,17 @@ _CODE_ENDS = frozenset({").", "]."})  # "...(ant)." ends in an editor code, not 
 
 
 def _parse_body(
-    lines: list[Line], dateline: Dateline | None, out: Parsed, captions: set[str], headings: frozenset[str]
+    lines: list[Line],
+    dateline: Dateline | None,
+    out: Parsed,
+    captions: set[str],
+    headings: frozenset[str],
+    judged_blocks: bool = False,
 ) -> None:
     caption_style = bool(captions) or any(_is_caption(line.text, captions) for line in lines)
     segments = _segments(lines, dateline, out)
+    if caption_style and judged_blocks and _roundup(segments):  # short headings over their paragraphs: a roundup
+        caption_style = False
     running: dict[int, bool] = {}  # per line, not per segment: a line glued from many sentences stays linear
     listing = False  # in a list the article introduced ("... sebagai berikut:"): its items are body
     for i, (line, text) in enumerate(segments):
@@ -790,6 +810,35 @@ def _parse_body(
             listing = shapes.is_list_lead_in(text) or (listing and not shapes.is_sentence_like(text))
         elif kind == ParagraphKind.SUBHEADING:  # a lead-in heading, or the list's own headings: a list still
             listing = listing or shapes.is_list_lead_in(text)
+
+
+ROUNDUP_HEADINGS = 3
+ROUNDUP_HEADING_WORDS = 8
+
+
+def _roundup(segments: list[tuple[Line, str]]) -> bool:
+    """Whether the body reads as a roundup: at least three short headings, each between two paragraphs of
+    running text ("Tidak Punya Waktu", "Pengaruh Media Sosial", ...). A page's captions are fewer, and stand
+    apart.
+
+    >>> body = "Rutinitas padat membuat seseorang hampir tidak memiliki waktu untuk berolahraga setiap hari."
+    >>> parts = [body, "Tidak Punya Waktu", body, "Pengaruh Media Sosial", body, "Kurang Berenergi", body]
+    >>> _roundup([(Line(i, t), t) for i, t in enumerate(parts)]), _roundup([(Line(0, body), body)])
+    (True, False)
+    """
+    texts = [text for _, text in segments]
+    found = 0
+    for i in range(1, len(texts) - 1):
+        if (
+            shapes.is_headline_like(texts[i])
+            and shapes.word_count(texts[i]) <= ROUNDUP_HEADING_WORDS
+            and shapes.is_sentence_like(texts[i - 1])
+            and shapes.is_sentence_like(texts[i + 1])
+        ):
+            found += 1
+            if found >= ROUNDUP_HEADINGS:
+                return True
+    return False
 
 
 def _list_item(text: str, kind: ParagraphKind, nxt: str | None, captions: set[str]) -> bool:
@@ -870,9 +919,11 @@ def _credited_copy(text: str, then: str) -> bool:
 _CREDIT_REACH = 80
 
 
-def parse_article(lines: list[Line], headings: frozenset[str] = frozenset()) -> Parsed:
+def parse_article(lines: list[Line], headings: frozenset[str] = frozenset(), judged_blocks: bool = False) -> Parsed:
     """Metadata, paragraphs and metadata removals from the lines the rule table kept
-    (``headings``: the texts an HTML page marked as headings, which are subheadings in the body).
+    (``headings``: the texts an HTML page marked as headings, which are subheadings in the body;
+    ``judged_blocks``: the lines are an HTML page's blocks that the line model has cleared of its widgets, so
+    short headings alternating with paragraphs are the article's own roundup, not teasers).
 
     >>> first = "TEMPO.CO, Jakarta - Presiden meresmikan jalan tol baru di Jawa Tengah."
     >>> p = parse_article([Line(0, "Judul Berita Hari Ini"), Line(2, first)])
@@ -884,7 +935,7 @@ def parse_article(lines: list[Line], headings: frozenset[str] = frozenset()) -> 
     captions = _doubled(lines)
     start, dateline = _first_paragraph(lines, captions)
     _parse_header(lines[:start], out, captions)
-    _parse_body(lines[start:], dateline, out, captions, headings)
+    _parse_body(lines[start:], dateline, out, captions, headings, judged_blocks)
     if out.published is None and out.modified is not None:
         out.published = out.modified
     out.published = out.published or stamped
@@ -896,3 +947,28 @@ def parse_article(lines: list[Line], headings: frozenset[str] = frozenset()) -> 
 
 def published_at(parsed: Parsed) -> datetime | None:
     return parsed.published.when if parsed.published else None
+
+
+def lift_late_dateline(out: Parsed) -> None:
+    """When the paragraphs before the first body paragraph have gone (the line model took them for furniture) and
+    no dateline was found, the first body paragraph's own dateline is lifted now ("REPUBLIKA.CO.ID, MEDAN -- ...").
+
+    >>> out = Parsed(paragraphs=[Paragraph(0, ParagraphKind.BODY, "REPUBLIKA.CO.ID, MEDAN -- " + "Dua hari " * 4, 9)])
+    >>> lift_late_dateline(out)
+    >>> out.dateline_city, out.outlet, out.paragraphs[0].text, [r.rule for r in out.removed]
+    ('Medan', 'republika.co.id', 'Dua hari Dua hari Dua hari Dua hari', ['meta.dateline'])
+    """
+    if out.dateline_city is not None or any(r.rule == "meta.dateline" for r in out.removed):
+        return
+    # the first body paragraph, or the second (a pull quote may stand above the article's first)
+    for first in [i for i, p in enumerate(out.paragraphs) if p.kind == ParagraphKind.BODY][:2]:
+        paragraph = out.paragraphs[first]
+        dateline = find_dateline(paragraph.text)
+        if dateline is not None and dateline.city is not None:
+            break
+    else:
+        return
+    rest = paragraph.text[len(dateline.prefix) :].strip()
+    out.paragraphs[first] = replace(paragraph, text=rest)
+    out.removed.append(RemovedLine(paragraph.line_no, dateline.prefix.strip(), "meta.dateline", "metadata"))
+    out.outlet, out.dateline_city = out.outlet or dateline.outlet, dateline.city
