@@ -34,6 +34,7 @@ def _lines(*texts: str) -> list[Line]:
         (f"Jakarta, infoPublik - {BODY}", None, "Jakarta"),
         (f"Tribratanews.polri.go.id - Semarang. {BODY}", "polri.go.id", "Semarang"),
         (f"RadarJateng.com, UMKM \u2013 {BODY}", "radarjateng.com", None),  # a desk, not a city
+        (f"Balitribune.co.id | Jakarta - {BODY}", "balitribune.co.id", "Jakarta"),
     ],
 )
 def test_more_dateline_shapes(first: str, outlet: str | None, city: str) -> None:
@@ -51,7 +52,7 @@ def test_a_dateline_alone_on_its_line() -> None:
 def test_unknown_capitalised_words_are_not_a_bare_dateline() -> None:
     parsed = parse.parse_article(_lines("Judul Berita Hari Ini", f"Korea Utara - Amerika Serikat {BODY}"))
     assert parsed.dateline_city is None
-    for head in ("KPK \u2013", "BMKG -", "SARASEHAN:"):  # an acronym, or a label and a colon: no city
+    for head in ("KPK \u2013", "BMKG -", "SARASEHAN:", "TANGSELXPRESS \u2013"):  # acronyms, labels, mastheads
         assert parse.parse_article(_lines("Judul Berita Hari Ini", f"{head} {BODY}")).dateline_city is None, head
 
 
@@ -170,3 +171,8 @@ def test_what_a_page_hides_is_not_read() -> None:
     assert article.lede is None and not any(
         "tersembunyi" in r.text or "portal" in r.text for r in article.removed_lines
     )
+
+
+def test_a_crawler_stamp_of_a_month_leaves_the_dateline_readable() -> None:
+    parsed = parse.parse_article(_lines(f"date 2020-03 JAKARTA - {BODY}", MORE))
+    assert (parsed.dateline_city, parsed.paragraphs[0].text) == ("Jakarta", BODY)

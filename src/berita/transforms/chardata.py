@@ -208,6 +208,10 @@ DATELINES = (
     re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}(?P<city>{CAPS_CITY}|{TITLE_CITY})\.\s+(?=[A-Z])"),
     # "jpnn.com - JAKARTA - ": outlet, then the city in capitals between two dashes
     re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN}){DATELINE_SEP}(?P<city>{CAPS_CITY}){DATELINE_SEP}(?=[A-Z\"\u201c])"),
+    # "Balitribune.co.id | Jakarta - ": a domain, a bar and the city
+    re.compile(
+        rf"^(?P<outlet>{DOMAIN_TOKEN})\s*\|\s*(?P<city>{CAPS_CITY}|{TITLE_CITY}){DATELINE_SEP}(?=[A-Z\"\u201c])"
+    ),
     # "WahanaNews.co | ": a domain and a bar
     re.compile(rf"^(?P<outlet>{DOMAIN_TOKEN})\s*\|\s*(?=[A-Z\"\u201c])"),
     # "BANDUNG, CEKLISSATU - ": a known city in capitals and a masthead no domain names (no outlet taken)

@@ -251,10 +251,26 @@ def _listed_or_caps_place(groups: dict[str, str | None], match: re.Match[str]) -
     return not groups.get("masthead") and _caps_place(city) and bool(_DASHES & set(match.group(0)))
 
 
+# How a masthead in capitals ends ("TANGSELXPRESS – ", "KALTIMPOST – "): an outlet's name, not a city.
+_MEDIA_ENDS = ("NEWS", "POS", "POST", "TIMES", "PRESS", "XPRESS", "ONLINE", "TV", "FM", "MEDIA", "DAILY", "TODAY",
+               "CHANNEL", "ZONE", "NET", "KINI", "TERKINI", "INDONESIA")  # fmt: skip
+
+
 def _caps_place(name: str) -> bool:
     """A city no gazetteer holds, printed as datelines print cities: one or two words in capitals, of four letters
-    or more, that read as a place ("SAMPIT –", "TANJUNG SELOR –"; "KPK –" and "BMKG –" do not)."""
-    return name.isupper() and all(len(w) >= 4 for w in name.split()) and _place_like(name) and len(name.split()) <= 2
+    or more, that read as a place ("SAMPIT –", "TANJUNG SELOR –"; "KPK –", "BMKG –" and "TANGSELXPRESS –" do not).
+
+    >>> _caps_place("SAMPIT"), _caps_place("TANGSELXPRESS"), _caps_place("BMKG")
+    (True, False, False)
+    """
+    words = name.split()
+    return (
+        name.isupper()
+        and len(words) <= 2
+        and all(len(w) >= 4 for w in words)
+        and _place_like(name)
+        and not name.endswith(_MEDIA_ENDS)
+    )
 
 
 def is_known_city(city: str) -> bool:
@@ -865,7 +881,7 @@ def _flags(out: Parsed, had_header: bool) -> None:
 
 # A crawler's stamp before a page's first line: " date 2025-09-16 Judul Berita" (the date it recorded, then the
 # page's own first line).
-CRAWL_STAMP = re.compile(r"date (\d{4}-\d{2}-\d{2})\s+(?=\S+\s+\S)")
+CRAWL_STAMP = re.compile(r"date (\d{4}-\d{2}(?:-\d{2})?)\s+(?=\S+\s+\S)")
 
 
 def _crawl_stamp(lines: list[Line], out: Parsed) -> tuple[list[Line], dates.FoundDate | None]:
@@ -876,7 +892,12 @@ def _crawl_stamp(lines: list[Line], out: Parsed) -> tuple[list[Line], dates.Foun
     [Line(no=0, text='Polisi Tangkap 16 Pelaku')]
     """
     match = CRAWL_STAMP.match(lines[0].text) if lines else None
-    if match is None or (found := dates.date_line(match.group(0).strip())) is None:
+    if match is None:
+        return lines, None
+    if (found := dates.date_line(match.group(0).strip())) is None:  # "date 2020-03 JAKARTA - ...": a month only
+        if len(match.group(1)) == len("2020-03"):
+            out.lift(lines[0], "meta.header", match.group(0).strip())
+            return [Line(lines[0].no, lines[0].text[match.end() :]), *lines[1:]], None
         return lines, None
     out.lift(lines[0], "meta.published", match.group(0).strip())
     return [Line(lines[0].no, lines[0].text[match.end() :]), *lines[1:]], found
