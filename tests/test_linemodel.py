@@ -161,3 +161,22 @@ def test_leave_one_outlet_out_scores_stay_above_their_floors() -> None:
             continue
         for metric, value in floor.items():
             assert scores[page_set][metric] >= value, f"{page_set}: {metric} {scores[page_set][metric]} < {value}"
+
+
+def test_a_numbered_roundup_keeps_its_next_item_and_its_text_whatever_the_model_says() -> None:
+    """Once "1. ..." stayed, "2. ..." is the roundup's next item, and the sentence under it its text."""
+    from berita.transforms.judge import Verdict, drop_furniture, judge_paragraphs
+    from berita.transforms.records import Paragraph, ParagraphKind
+    from berita.transforms.strip import Line
+
+    texts = ["1. Zaskia Gotik - Sirajuddin Mahmud.", "Keduanya menikah secara agama pada April lalu di Jakarta.",
+             "2. Rizki DA - Nadya Mustika.", "Keduanya resmi menjadi suami istri pada pertengahan Juli lalu.",
+             "Jadwal Sholat Hari Ini"]  # fmt: skip
+    verdicts = {0: Verdict(0.99, None), 1: Verdict(0.98, None), 2: Verdict(0.01, "related"), 3: Verdict(0.2, "header"),
+                4: Verdict(0.01, "related")}  # fmt: skip
+    kept, removed = drop_furniture([Line(i, t) for i, t in enumerate(texts)], verdicts)
+    assert [line.no for line in kept] == [0, 1, 2, 3] and [r.line_no for r in removed] == [4]
+    kinds = [ParagraphKind.SUBHEADING, ParagraphKind.BODY, ParagraphKind.SUBHEADING, ParagraphKind.BODY]
+    paragraphs = [Paragraph(i, kind, texts[i], i) for i, kind in enumerate(kinds)]
+    judged, gone = judge_paragraphs(paragraphs, verdicts)
+    assert [p.line_no for p in judged] == [0, 1, 2, 3] and gone == []

@@ -35,6 +35,11 @@ def _lines(*texts: str) -> list[Line]:
         (f"Tribratanews.polri.go.id - Semarang. {BODY}", "polri.go.id", "Semarang"),
         (f"RadarJateng.com, UMKM \u2013 {BODY}", "radarjateng.com", None),  # a desk, not a city
         (f"Balitribune.co.id | Jakarta - {BODY}", "balitribune.co.id", "Jakarta"),
+        # regional seats the gazetteer holds, with a masthead in brackets, a bar, or a comma
+        (f"Mataram (Suara NTB) \u2013 {BODY}", None, "Mataram"),
+        (f"BANDA ACEH | \u2013 {BODY}", None, "Banda Aceh"),
+        (f"BANJARMASIN, {BODY}", None, "Banjarmasin"),
+        (f"Tanjung Selor \u2013 {BODY}", None, "Tanjung Selor"),
     ],
 )
 def test_more_dateline_shapes(first: str, outlet: str | None, city: str) -> None:
@@ -176,3 +181,11 @@ def test_what_a_page_hides_is_not_read() -> None:
 def test_a_crawler_stamp_of_a_month_leaves_the_dateline_readable() -> None:
     parsed = parse.parse_article(_lines(f"date 2020-03 JAKARTA - {BODY}", MORE))
     assert (parsed.dateline_city, parsed.paragraphs[0].text) == ("Jakarta", BODY)
+
+
+def test_a_site_s_greeting_banner_is_not_the_title() -> None:
+    parsed = parse.parse_article(
+        _lines("SELAMAT DATANG DI WEBSITE JURUSAN ILMU KOMUNIKASI", "Kamis, 07 Juni 2018",
+               "CUACA BURUK MENJADIKAN NELAYAN BERHENTI MELAUT", f"Kendari - {BODY}", MORE)
+    )  # fmt: skip
+    assert parsed.title == "CUACA BURUK MENJADIKAN NELAYAN BERHENTI MELAUT"

@@ -237,6 +237,15 @@ DATELINES = (
     # "Korea Utara - Amerika Serikat menggelar ..." has the same shape (see KNOWN_CITIES)
     re.compile(r"^(?P<city>[A-Z]{3,}(?: [A-Z]{3,}){0,2})\.\s+(?=[A-Z])"),
     re.compile(rf"^(?P<city>{CITY_TOKEN}){DATELINE_SEP}(?=[A-Z\"\u201c])"),
+    # "Mataram (Suara NTB) – ": a known city and a masthead in brackets that no domain names
+    re.compile(
+        rf"^(?P<city>{CITY_TOKEN})\s*\((?P<masthead>[A-Z][\w.]*(?: [A-Z][\w.]*){{0,2}})\){DATELINE_SEP}"
+        r"(?=[A-Z\"\u201c])"
+    ),
+    # "BANDA ACEH | – ", "BANDA ACEH | ": a city in capitals and a bar
+    re.compile(rf"^(?P<city>{CAPS_CITY})\s*\|\s*(?:(?:-{{1,2}}|\u2013|\u2014)\s*)?(?=[A-Z\"\u201c])"),
+    # "BANJARMASIN, Momentum ...": a known city in capitals and a comma, then the sentence
+    re.compile(rf"^(?P<city>{CAPS_CITY})(?P<known_only>,)\s+(?=[A-Z][a-z])"),
     COLON_DATELINE,  # last: find_dateline leaves it out when no colon is near the start
 )
 # Datelines without an outlet name are accepted only for these cities (lower-cased).
@@ -255,7 +264,47 @@ KNOWN_CITIES = frozenset(
         "kabul dhaka vatikan wina stockholm oslo kyiv kiev minsk havana caracas brasilia ottawa"
     ).split()
 )
-KNOWN_CITY_PHRASES = frozenset({"banda aceh", "new york", "kuala lumpur", "new delhi", "tanjung pinang"})
+# Indonesia's regency and city seats beyond the big cities above, by region: a regional outlet's dateline names
+# its own town ("Tanjung Selor – ", "Mataram (Suara NTB) – "), with no outlet's name to vouch for it.
+REGIONAL_SEATS = frozenset(
+    (
+        # Sumatra
+        "lhokseumawe langsa meulaboh takengon bireuen sigli tapaktuan subulussalam calang blangpidie binjai "
+        "pematangsiantar siantar sibolga padangsidimpuan tanjungbalai kisaran rantauprapat kabanjahe balige tarutung "
+        "gunungsitoli bukittinggi payakumbuh solok sawahlunto pariaman dumai bengkalis siak rengat bangkinang "
+        "tembilahan muarabungo sarolangun lubuklinggau prabumulih pagaralam baturaja kayuagung lahat sekayu "
+        "kotabumi pringsewu kalianda liwa curup manna mukomuko muntok sungailiat toboali koba ranai "
+        # Java
+        "cilegon pandeglang rangkasbitung cikarang cimahi ciamis pangandaran brebes slawi pemalang "
+        "kendal ungaran demak jepara pati rembang blora purwodadi sragen karanganyar wonogiri sukoharjo klaten "
+        "boyolali temanggung wonosobo banjarnegara purbalingga kebumen purworejo banyumas sleman bantul wonosari "
+        "wates ngawi magetan ponorogo pacitan trenggalek nganjuk jombang lamongan tuban bojonegoro bangkalan "
+        "sampang pamekasan sumenep situbondo bondowoso lumajang cibinong soreang "
+        # Bali, Nusa Tenggara
+        "singaraja gianyar tabanan jembrana amlapura bangli semarapura klungkung kuta ubud bima dompu selong praya "
+        "gerung taliwang ende maumere ruteng bajawa larantuka atambua kefamenanu waingapu waikabubak kalabahi "
+        "lewoleba borong mbay "
+        # Kalimantan
+        "sampit singkawang ketapang sintang sanggau mempawah bontang sangatta tenggarong kotabaru martapura "
+        "banjarbaru barabai amuntai kandangan pelaihari nunukan malinau kualakapuas buntok "
+        # Sulawesi
+        "bitung tomohon kotamobagu luwuk poso tolitoli parigi donggala parepare palopo watampone sungguminasa "
+        "maros bulukumba sinjai bantaeng jeneponto takalar sengkang watansoppeng pinrang polewali majene baubau "
+        "kolaka raha unaaha wangi-wangi limboto marisa kwandang tilamuta tahuna airmadidi "
+        # Maluku, Papua
+        "tual masohi saumlaki namlea piru dobo sofifi tidore tobelo labuha biak nabire timika wamena serui fakfak "
+        "kaimana bintuni waisai teminabuan agats sarmi sentani"
+    ).split()
+)
+KNOWN_CITIES = KNOWN_CITIES | REGIONAL_SEATS
+KNOWN_CITY_PHRASES = frozenset(
+    {"banda aceh", "new york", "kuala lumpur", "new delhi", "tanjung pinang", "bandar lampung", "tanjung selor",
+     "tanjung redeb", "palangka raya", "pangkalan bun", "padang panjang", "tebing tinggi", "tanjung pandan",
+     "tanjung balai", "kuala tungkal", "sungai penuh", "muara enim", "labuan bajo", "sumbawa besar",
+     "tangerang selatan", "bandung barat", "pasir pengaraian", "tanah merah", "muara bungo", "kota bima",
+     "kuala kapuas", "muara teweh", "selat panjang", "gunung sitoli", "pematang siantar", "sei rampah",
+     "lubuk linggau", "pagar alam", "bau bau", "pare pare", "kota mobagu", "tanjung enim", "pulau morotai"}
+)  # fmt: skip
 # A dateline alone on its line: "Jakarta -", "TEGAL, KOMPAS.com -", "Jakarta (ANTARA) -"
 DATELINE_ALONE = re.compile(
     rf"^(?P<city>{CITY_TOKEN})(?:,\s*(?P<outlet>{OUTLET_TOKEN})|\s*\((?P<outlet2>{OUTLET_TOKEN})\))?\s*(?:-{{1,2}}|\u2013|\u2014)$"

@@ -8,6 +8,7 @@ rejects becomes a caption, or leaves as ``model.header`` (the title, deck or byl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -107,8 +108,11 @@ def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[
     first_body = next((i for i, line in enumerate(kept) if (v := verdicts.get(line.no)) and v.kind is None), 0)
     header = range(max(0, first_body - HEADER_WINDOW), first_body)
     out, removed = [], []
+    numbered = 0  # the number of the last item of a numbered roundup that stayed ("1. Zaskia Gotik - ...")
     for i, line in enumerate(kept):
         verdict = verdicts.get(line.no)
+        item = _ROUNDUP_ITEM.match(line.text)
+        number = int(item.group(1)) if item else 0
         # A line the model took for a caption stays for the parser, which knows captions by what repeats them.
         protected = verdict is not None and (
             verdict.caption_like
@@ -116,12 +120,18 @@ def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[
             or i in header
             or holds_metadata(line.text)
             or _inner_heading(i, kept, verdicts)
+            or (numbered > 0 and number == numbered + 1)  # the roundup's next item, after the one that stayed
         )
         if verdict is not None and verdict.kind in _BEFORE_PARSING and not protected:
             removed.append(_removal(line.no, line.text, verdict))
         else:
             out.append(line)
+            numbered = number or numbered
     return out, removed
+
+
+# A numbered roundup's item heading: "2. Rizki DA - Nadya Mustika", "3) Kurang Tidur".
+_ROUNDUP_ITEM = re.compile(r"(\d{1,2})[.)]\s+[A-Z\"\u201c]")
 
 
 # A headline between two body paragraphs that the model rejects with less confidence than this is a subheading
@@ -166,10 +176,18 @@ def judge_paragraphs(
     paragraph a dateline opened (line ``opening``): the article's own first paragraph, whatever it looks like."""
     kept: list[Paragraph] = []
     removed: list[RemovedLine] = []
+    numbered, item_above = 0, False  # the last roundup item kept ("1. ..."), and whether it is right above
     for i, p in enumerate(paragraphs):
         verdict = verdicts.get(p.line_no)
-        if p.kind not in _JUDGED or verdict is None or verdict.kind is None or p.line_no == opening:
+        item = _ROUNDUP_ITEM.match(p.text) if p.kind in _JUDGED else None
+        number = int(item.group(1)) if item else 0
+        # the roundup's next item after one that stayed, and the running text right under such an item
+        in_roundup = (numbered > 0 and number == numbered + 1) or (item_above and shapes.is_sentence_like(p.text))
+        item_above = False
+        if p.kind not in _JUDGED or verdict is None or verdict.kind is None or p.line_no == opening or in_roundup:
             kept.append(p)
+            if number:
+                numbered, item_above = number, True
         elif (
             p.kind == ParagraphKind.SUBHEADING
             and verdict.body >= INNER_HEADING_DOUBT

@@ -202,7 +202,7 @@ def find_dateline(text: str) -> Dateline | None:
     head = text[:_DATELINE_REACH]
     colon = ":" in text[:_COLON_REACH]
     patterns: tuple[re.Pattern[str], ...]
-    if "-" in head or "." in head or "\u2013" in head or "\u2014" in head:
+    if "-" in head or "." in head or "\u2013" in head or "\u2014" in head or "|" in head or "," in text[:_COLON_REACH]:
         patterns = chardata.DATELINES if colon else chardata.DATELINES[:-1]
     elif colon:
         patterns = (chardata.COLON_DATELINE,)
@@ -248,7 +248,9 @@ def _listed_or_caps_place(groups: dict[str, str | None], match: re.Match[str]) -
     city = groups["city"] or ""
     if is_known_city(city):
         return True
-    return not groups.get("masthead") and _caps_place(city) and bool(_DASHES & set(match.group(0)))
+    if groups.get("masthead") or groups.get("known_only"):
+        return False
+    return _caps_place(city) and bool(_DASHES & set(match.group(0)))
 
 
 # How a masthead in capitals ends ("TANGSELXPRESS – ", "KALTIMPOST – "): an outlet's name, not a city.
@@ -416,12 +418,17 @@ def _title_index(lines: list[Line], found_dates: list[dates.FoundDate | None], c
     return next((i for i in range(anchor + 1, len(lines)) if _title_shaped(lines[i], captions)), None)
 
 
+# A site's greeting banner above its pages: "SELAMAT DATANG DI WEBSITE ...", "Welcome to ...".
+_GREETING = re.compile(r"(?i)^(?:selamat datang|welcome)\b")
+
+
 def _title_shaped(line: Line, captions: set[str]) -> bool:
-    """A headline of five words or more in title case, and no caption or byline."""
+    """A headline of five words or more in title case, and no caption, byline or greeting."""
     text = line.text
     words = shapes.word_count(text)
     return (
         words >= TITLE_MIN_WORDS
+        and _GREETING.match(text) is None
         and shapes.is_headline_like(text)
         and sum(w[0].islower() for w in text.split()) * 2 < words  # title case, not a deck
         and not _is_caption(text, captions)

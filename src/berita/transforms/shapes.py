@@ -106,6 +106,9 @@ def has_verb_like_word(text: str) -> bool:
     return False
 
 
+_CREDIT_CODES = frozenset({"ist", "istimewa", "dok", "dok ist", "dok istimewa"})
+
+
 def caption_credit(text: str) -> bool:
     """A trailing photo credit in brackets: '[Valery Sharifulin/TASS News Agency via AP]'.
 
@@ -121,13 +124,17 @@ def caption_credit(text: str) -> bool:
     (True, False)
     >>> caption_credit("Tulus | Foto : teen.co.id"), caption_credit("Ia berkata: foto itu palsu")
     (True, False)
+    >>> caption_credit("Banjir di Samarinda. *(ist)"), caption_credit("Warga antre beras. (ant)")
+    (True, False)
     """
     match = chardata.TRAILING_BRACKET.search(text)
     if match is None:
         return ("/" in text or ":" in text) and chardata.TRAILING_CREDIT.search(text) is not None
+    inner = match.group(1)
+    if inner.strip().lower().rstrip(".") in _CREDIT_CODES:  # "(ist)": istimewa, the photo's, not an editor's code
+        return True
     if chardata.GLUED_EDITOR_CODE.match(text, match.start()):  # "(Mvi/Ali)": editors' initials
         return False
-    inner = match.group(1)
     if chardata.CREDIT_WORDS.match(inner) or chardata.BRACKETED_DOMAIN.match(inner.strip()):
         return True
     # "REUTERS/Willy Kurniawan": words around a slash, with a capital (editor codes are lowercase).
