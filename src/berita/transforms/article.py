@@ -239,6 +239,7 @@ def clean_document(
         parsed.paragraphs, after_parsing = judge_paragraphs(parsed.paragraphs, verdicts, _opening(parsed))
         judged_removed += after_parsing
         parse.lift_late_dateline(parsed)
+    parse.drop_pull_quotes(parsed)
     body_texts = [p.text for p in parsed.paragraphs if p.kind in BODY_KINDS]
     listing = _looks_like_listing(body_texts or [line.text for line in stripped.kept])
     if listing:

@@ -1000,3 +1000,37 @@ def lift_late_dateline(out: Parsed) -> None:
     out.paragraphs[first] = replace(paragraph, text=rest)
     out.removed.append(RemovedLine(paragraph.line_no, dateline.prefix.strip(), "meta.dateline", "metadata"))
     out.outlet, out.dateline_city = out.outlet or dateline.outlet, dateline.city
+
+
+PULL_QUOTE_WORDS = 6
+_QUOTE_TRIM = "\"'\u201c\u201d\u2018\u2019.\u2026 "
+
+
+def drop_pull_quotes(out: Parsed) -> None:
+    """Take out body paragraphs that a longer body paragraph prints again in full: a pull quote above the body
+    ("... mengingat dari sejumlah korban ..."), a teaser of its own text. The longer copy stays.
+
+    >>> quote = "Untung sidang ini duluan, kalau saya duluan bisa-bisa saya harus pulang"
+    >>> long = f'"{quote} dan tidak bisa lihat," kata Brotoseno kepada wartawan di Jakarta.'
+    >>> out = Parsed(paragraphs=[Paragraph(0, ParagraphKind.BODY, quote, 3), Paragraph(1, ParagraphKind.BODY, long, 5)])
+    >>> drop_pull_quotes(out)
+    >>> [p.line_no for p in out.paragraphs], [(r.line_no, r.rule) for r in out.removed]
+    ([5], [(3, 'meta.pull_quote')])
+    """
+    body = [p for p in out.paragraphs if p.kind == ParagraphKind.BODY]
+    if len(body) < 2:
+        return
+    folded = [" ".join(p.text.lower().split()) for p in body]
+    gone = set()
+    for i, p in enumerate(body):
+        core = folded[i].strip(_QUOTE_TRIM)
+        if shapes.word_count(core) < PULL_QUOTE_WORDS:
+            continue
+        if any(j != i and len(folded[j]) > len(folded[i]) and core in folded[j] for j in range(len(body))):
+            gone.add(p.line_no)
+            out.removed.append(
+                RemovedLine(p.line_no, p.text, "meta.pull_quote", RULES_BY_ID["meta.pull_quote"].category)
+            )
+    if gone:
+        kept = [p for p in out.paragraphs if p.line_no not in gone or p.kind != ParagraphKind.BODY]
+        out.paragraphs = [p if p.seq == i else replace(p, seq=i) for i, p in enumerate(kept)]

@@ -59,6 +59,13 @@ class Rule:
     max_len: int | None = None
 
 
+# Platforms a share bar names, spelt as their buttons spell them.
+_PLATFORMS = (
+    r"whats\s?app|facebook|twitter|telegram|linkedin|e-?mail|copy\s*link|salin\s*(?:tautan|link)|pinterest|"
+    r"messenger|instagram|threads|tiktok|line|link|wa|fb|x"
+)
+
+
 def _line(regex: str) -> re.Pattern[str]:
     return re.compile(regex, re.IGNORECASE)
 
@@ -138,6 +145,26 @@ RULES: tuple[Rule, ...] = (
         _line(
             r"(?:bagikan|share)(?: (?:artikel|berita|this|ini|ke|to|via))*(?: article| artikel ini)?\s*:?"
             r"(?:\s*(?:facebook|twitter|x|whatsapp|wa|telegram|line|linkedin|email|copy link)\W{0,3}){0,8}"
+        ),
+    ),
+    Rule(
+        "ui.share_buttons",
+        "ui",
+        "A row of share buttons: platform names and share words only, glued or spaced.",
+        "Share Whatsapp Share Facebook Share Twitter Share Link",
+        "Facebook dan Twitter membagikan data pengguna kepada pengiklan, kata peneliti.",
+        # three or more buttons' words, each taken whole (an atomic group: no backtracking into a word)
+        _line(rf"(?:(?>share|bagikan|sebarkan|kirim|via|{_PLATFORMS})[\W_]*+){{3,24}}"),
+    ),
+    Rule(
+        "ui.comment_prompt",
+        "ui",
+        "A comments box's prompt, or a poll's vote count: 'Apa komentar anda?', '1575 votes'.",
+        "Apa komentar anda ?",
+        "Apa komentar anda tentang kebijakan itu, tanya wartawan kepada menteri di Jakarta kemarin.",
+        _line(
+            r"(?:apa|bagaimana)\s+(?:komentar|pendapat|tanggapan)\s+(?:anda|kamu|sobat)\s*\??"
+            r"|(?:tulis|beri(?:kan)?|kirim)\s+komentar(?:\s+(?:anda|kamu))?\s*:?|\d[\d.,]*\s+votes?"
         ),
     ),
     Rule(
@@ -267,7 +294,8 @@ RULES: tuple[Rule, ...] = (
             r"topik\s+(?:pilihan|populer|terpopuler|hangat)|"
             r"artikel\s+(?:terkait|lainnya|pilihan)|terpopuler|populer|terkini|rekomendasi(?:\s+untuk\s+(?:anda|kamu))?|"
             r"pilihan\s+(?:editor|redaksi)|lihat\s+juga|(?:artikel|berita)\s+(?:selanjutnya|berikutnya|sebelumnya)|simak\s+juga|topik\s+terkait|related(?:\s+(?:news|articles?))?|"
-            r"read\s+more|more\s+stories|also\s+read)\s{0,3}:?"
+            r"read\s+more|more\s+stories|also\s+read|jangan\s+lewatkan|jangan\s+sampai\s+ketinggalan|"
+            r"(?:baca|berita|artikel)\s+menarik\s+lainnya)\s{0,3}[:!]{0,3}"
         ),
         block="related",
     ),
@@ -554,6 +582,14 @@ RULES: tuple[Rule, ...] = (
         "header",
         "A line above the first paragraph that is no title, date, byline, section, caption or deck (a label, a "
         "widget, a headline of another article): out of the body and of every column.",
+        "",
+        "",
+    ),
+    Rule(
+        "meta.pull_quote",
+        "header",
+        "A pull quote or teaser: a body line that a longer paragraph of the same article prints again in full "
+        "(the copy in running text stays).",
         "",
         "",
     ),
