@@ -146,6 +146,39 @@ def test_compact_keep_reports_prunes_old_reports_and_validations_only(
     assert "--keep-reports" in capsys.readouterr().err
 
 
+def test_compact_keep_noop_runs_prunes_the_runs_that_had_nothing_new(
+    warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A schedule adds a runs row, a report and validation results every run; --keep-noop-runs bounds them."""
+    from berita.flows.clean_news import clean_news
+    from berita.settings import Settings
+
+    root = tmp_path / "warehouse"
+    shutil.copytree(warehouse, root)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, inputs / seed.name)
+    noop = [clean_news(Settings(input_dir=inputs, warehouse_dir=root)).run_id for _ in range(2)]  # nothing new
+    data_runs = {r["run_id"] for r in ds.dataset(warehouse / "runs", partitioning="hive").to_table().to_pylist()}
+    articles = ds.dataset(root / "articles", partitioning="hive").to_table().num_rows
+    capsys.readouterr()
+    assert main(["compact", "--warehouse", str(root), "--keep-noop-runs", "1", "--keep-last", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "pruned 1 runs that had nothing new" in out, out
+    runs = ds.dataset(root / "runs", partitioning="hive").to_table().to_pylist()
+    left = {r["run_id"] for r in runs if r["mode"] != "compact"}
+    assert left == data_runs | {noop[1]}  # the older no-op run went, the newest stayed, every data run stayed
+    (compaction,) = [r for r in runs if r["mode"] == "compact"]
+    assert "pruned 1 runs with nothing new" in compaction["message"]
+    assert not (root / "_reports" / f"{noop[0]}.html").exists() and (root / "_reports" / f"{noop[1]}.html").exists()
+    results = root / "_gx" / "gx" / "uncommitted" / "validations"
+    assert not any(p.name.startswith(f"{noop[0]}-") for p in results.glob("*/*/*"))
+    assert ds.dataset(root / "articles", partitioning="hive").to_table().num_rows == articles
+    assert not (root / "_staging").exists()
+    assert main(["query", "select count(*) from runs", "--warehouse", str(root), "--format", "csv"]) == 0
+
+
 def test_the_readme_snippet_reads_the_warehouse_without_berita(warehouse: Path, tmp_path: Path) -> None:
     """The README's DuckDB, pyarrow, pandas and polars example runs as written."""
     import os

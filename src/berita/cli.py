@@ -524,8 +524,9 @@ def _compact(args: argparse.Namespace) -> int:
 
     try:
         result = compact(
-            root, new_run_id(), keep_last=args.keep_last, wait_seconds=args.wait, keep_reports=args.keep_reports
-        )
+            root, new_run_id(), keep_last=args.keep_last, wait_seconds=args.wait, keep_reports=args.keep_reports,
+            keep_noop_runs=args.keep_noop_runs,
+        )  # fmt: skip
     except WarehouseLocked as exc:
         raise WarehouseBusy(str(exc)) from exc
     except OSError as exc:
@@ -538,8 +539,12 @@ def _compact(args: argparse.Namespace) -> int:
         p = result.pruned
         print(f"pruned {p.reports} reports and {p.results} validation results ({p.bytes / 1e6:.1f} MB) of runs older "
               f"than the newest {args.keep_reports}")  # fmt: skip
+    if result.noop_runs_pruned:
+        print(f"pruned {len(result.noop_runs_pruned)} runs that had nothing new (their runs rows, reports and "
+              f"validation results), keeping the newest {args.keep_noop_runs}")  # fmt: skip
     if not result.merged_runs:
-        print("nothing to compact: every table has at most one file outside the kept runs")
+        if not result.noop_runs_pruned:
+            print("nothing to compact: every table has at most one file outside the kept runs")
         return 0
     print(f"compacted {len(result.merged_runs)} runs into run {result.run_id}: "
           f"{result.files_before} files -> {result.files_after}, {result.rows} rows rewritten")  # fmt: skip
@@ -933,6 +938,7 @@ def build_parser() -> argparse.ArgumentParser:
     compact = command(
         "compact", "merge older runs' small files into one partition, atomically",
         "berita compact", "berita compact --keep-last 3 --wait 60", "berita compact --keep-reports 168",
+        "berita compact --keep-noop-runs 24",
         config=True,
     )  # fmt: skip
     compact.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
@@ -943,6 +949,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-reports", type=_count, default=None, metavar="N",
         help="delete the HTML reports and Great Expectations validation results of all but the newest N runs "
         "(their runs rows and data stay; default: keep them all)",
+    )  # fmt: skip
+    compact.add_argument(
+        "--keep-noop-runs", type=_count, default=None, metavar="N",
+        help="take the runs that had nothing new out of the runs table, with their reports and validation results, "
+        "all but the newest N (a schedule adds one every run; default: keep them all)",
     )  # fmt: skip
     compact.add_argument("--wait", type=_seconds, default=0.0, metavar="SECONDS", help="wait for a running run")
     compact.set_defaults(handler=_compact)

@@ -133,11 +133,12 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def commit(warehouse: Path, run_id: str, mode: str) -> None:
+def commit(warehouse: Path, run_id: str, mode: str, replace_runs: bool = False) -> None:
     """Make the staged run durable: after this, recovery completes it instead of discarding it.
 
     ``mode`` is ``append`` (an incremental run), ``replace`` (--reprocess), ``compact``, or
-    ``record`` (only a failed run's ``runs`` row).
+    ``record`` (only a failed run's ``runs`` row). ``replace_runs``: the staged ``runs`` table is the whole
+    table (a compaction that prunes runs rows), exchanged like a data table; otherwise its row is appended.
     """
     staging = staging_dir(warehouse, run_id)
     staging.mkdir(parents=True, exist_ok=True)
@@ -150,7 +151,7 @@ def commit(warehouse: Path, run_id: str, mode: str) -> None:
                 pq.write_table(arrow_schema(table, with_partition=False).empty_table(), folder / "part-empty.parquet")
     marker = staging / COMMIT
     tmp = staging / f"{COMMIT}.tmp"
-    tmp.write_text(json.dumps({"run_id": run_id, "mode": mode}), encoding="utf-8")
+    tmp.write_text(json.dumps({"run_id": run_id, "mode": mode, "replace_runs": replace_runs}), encoding="utf-8")
     with tmp.open("rb") as f:
         os.fsync(f.fileno())
     os.replace(tmp, marker)
@@ -186,12 +187,12 @@ def _ensure_table_exists(warehouse: Path, table: str, run_id: str) -> None:
     os.replace(folder, _partition(warehouse, table, run_id))
 
 
-def _publish_table(warehouse: Path, run_id: str, table: str, mode: str) -> None:
+def _publish_table(warehouse: Path, run_id: str, table: str, mode: str, replace_runs: bool = False) -> None:
     staged_table = staging_dir(warehouse, run_id) / table
     if not staged_table.exists():
         return
     target = warehouse / table
-    if mode in ("replace", "compact") and table != "runs":
+    if mode in ("replace", "compact") and (table != "runs" or replace_runs):
         if not (staged_table / f"run_id={run_id}").exists():
             shutil.rmtree(staged_table)  # already exchanged: this is the old table, now retired
             return
@@ -215,12 +216,13 @@ def _publish_table(warehouse: Path, run_id: str, table: str, mode: str) -> None:
 def publish(warehouse: Path, run_id: str) -> None:
     """Move a committed run into the tables: data tables first, the runs row last. Idempotent."""
     staging = staging_dir(warehouse, run_id)
-    mode = json.loads((staging / COMMIT).read_text(encoding="utf-8"))["mode"]
+    spec = json.loads((staging / COMMIT).read_text(encoding="utf-8"))
+    mode, replace_runs = spec["mode"], bool(spec.get("replace_runs", False))
     for i, table in enumerate((*DATA_TABLES, "runs")):
         if table == "runs":
             _publish_reports(warehouse, staging)
             crash_point("before-runs-row")
-        _publish_table(warehouse, run_id, table, mode)
+        _publish_table(warehouse, run_id, table, mode, replace_runs)
         if i == 0:
             crash_point("mid-publish")
         if table != "runs" and mode != "record":  # a failed run's record publishes no data tables
@@ -294,6 +296,21 @@ def stage_compaction(warehouse: Path, run_id: str, table: str, merge: list[Path]
         for f in folder.glob("*.parquet"):
             os.link(f, staged / folder.name / f.name)
     return rows
+
+
+def stage_runs_without(warehouse: Path, run_id: str, dropped: set[str]) -> int:
+    """Stage the whole ``runs`` table without the rows of the runs in ``dropped`` (their partitions): hard links
+    of the others, beside the compaction's own row already staged. Returns how many partitions were left out."""
+    staged = staging_dir(warehouse, run_id) / "runs"
+    left_out = 0
+    for folder in partitions(warehouse, "runs"):
+        if folder.name.removeprefix("run_id=") in dropped:
+            left_out += 1
+            continue
+        (staged / folder.name).mkdir(parents=True)
+        for f in folder.glob("*.parquet"):
+            os.link(f, staged / folder.name / f.name)
+    return left_out
 
 
 def _published(warehouse: Path, table: str) -> ds.Dataset:
