@@ -40,6 +40,8 @@ def _lines(*texts: str) -> list[Line]:
         (f"BANDA ACEH | \u2013 {BODY}", None, "Banda Aceh"),
         (f"BANJARMASIN, {BODY}", None, "Banjarmasin"),
         (f"Tanjung Selor \u2013 {BODY}", None, "Tanjung Selor"),
+        (f"Lombok Tengah, EDITOR.ID,- {BODY}", "editor.id", "Lombok Tengah"),  # a comma before the dash
+        (f"JAKARTA (voa-islam.com), {BODY}", "voa-islam.com", "Jakarta"),  # a comma after the outlet
     ],
 )
 def test_more_dateline_shapes(first: str, outlet: str | None, city: str) -> None:
@@ -189,3 +191,9 @@ def test_a_site_s_greeting_banner_is_not_the_title() -> None:
                "CUACA BURUK MENJADIKAN NELAYAN BERHENTI MELAUT", f"Kendari - {BODY}", MORE)
     )  # fmt: skip
     assert parsed.title == "CUACA BURUK MENJADIKAN NELAYAN BERHENTI MELAUT"
+
+
+def test_menus_prompts_and_marks_are_never_the_title() -> None:
+    for furniture in ("Home | Redaksi | Advertisement | Kirim Naskah", "Aktifkan Notifikasimu", "2. \u00bb"):
+        parsed = parse.parse_article(_lines(furniture, f"Jakarta - {BODY}", MORE))
+        assert parsed.title is None, (furniture, parsed.title)

@@ -186,7 +186,7 @@ BRAND_ALT = "|".join(sorted((re.escape(b) for b in OUTLET_BRANDS), key=len, reve
 DOMAIN_LINE = re.compile(rf"(?i:{DOMAIN_TOKEN})")
 OUTLET_TOKEN = rf"(?:{DOMAIN_TOKEN}|(?i:{BRAND_ALT}))"
 CITY_TOKEN = r"[A-Z][A-Za-z'\.\-]+(?: [A-Z][A-Za-z'\.\-]+){0,2}"
-DATELINE_SEP = r"\s*(?:-{1,2}|\u2013|\u2014)\s*"
+DATELINE_SEP = r"\s*,?\s*(?:-{1,2}|\u2013|\u2014)\s*"  # "Lombok Tengah, EDITOR.ID,- " too
 CAPS_CITY = r"[A-Z]{3,}(?: [A-Z]{3,}){0,2}"  # "JAKARTA", "BANDA ACEH"
 TITLE_CITY = r"[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,}){0,2}"  # "Semarang", "Bandar Lampung"
 
@@ -197,10 +197,10 @@ DATELINES = (
     re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}),\s*(?P<city>{CITY_TOKEN}){DATELINE_SEP}"),
     # "TEGAL, KOMPAS.com - ", "Jakarta, CNN Indonesia -- "
     re.compile(rf"^(?P<city>{CITY_TOKEN}),\s*(?P<outlet>{OUTLET_TOKEN}){DATELINE_SEP}"),
-    # "Jakarta (ANTARA) - ", "Jakarta (ANTARA News) - ", "Mataram, NTB (ANTARA News) - "
+    # "Jakarta (ANTARA) - ", "Jakarta (ANTARA News) - ", "Mataram, NTB (ANTARA News) - ", "JAKARTA (voa-islam.com), "
     re.compile(
         rf"^(?P<city>{CITY_TOKEN})(?:,\s*[A-Z][A-Za-z]+(?: [A-Z][A-Za-z]+)?)?\s*\((?P<outlet>{OUTLET_TOKEN})"
-        rf"(?: [A-Z][a-z]+)?\){DATELINE_SEP}"
+        rf"(?: [A-Z][a-z]+)?\)(?:{DATELINE_SEP}|,\s+(?=[A-Z]))"
     ),
     # "TEMPO.CO, Jakarta: ": an outlet, a city and a colon
     re.compile(rf"^(?P<outlet>{OUTLET_TOKEN}),\s*(?P<city>{CITY_TOKEN}):\s+(?=[A-Z\"\u201c])"),

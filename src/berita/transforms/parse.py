@@ -374,7 +374,7 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
         elif out.title is None and _is_section(text, nxt, out.section, nxt_is_date):
             out.section = text  # a breadcrumb's last, most specific part wins
             out.lift(line, "meta.section")
-        elif out.title is None and shapes.is_headline_like(text) and not _header_caption(text):
+        elif out.title is None and _may_be_title(text):
             out.title = text
             out.lift(line, "meta.title")
         elif out.title is not None and _bare_byline(text, found_dates, i):
@@ -419,7 +419,7 @@ def _title_index(lines: list[Line], found_dates: list[dates.FoundDate | None], c
 
 
 # A site's greeting banner above its pages: "SELAMAT DATANG DI WEBSITE ...", "Welcome to ...".
-_GREETING = re.compile(r"(?i)^(?:selamat datang|welcome)\b")
+_GREETING = re.compile(r"(?i)^(?:selamat datang|welcome|aktifkan notifikasi|izinkan notifikasi)")
 
 
 def _title_shaped(line: Line, captions: set[str]) -> bool:
@@ -449,6 +449,19 @@ _HEADER_CREDIT = re.compile(
     # who stands where in the picture: "Wagub Gorontalo (kiri) memukul gong ...", "(dua dari kanan)"
     r"|(?i:\((?:[a-z]+ )?(?:dari )?(?:kiri|kanan|tengah)\))"
 )
+
+
+def _may_be_title(text: str) -> bool:
+    """A headline-like header line that may be the title when no line of the title's shape was found: three words
+    or more, mostly letters, no menu ("Home | Redaksi | Advertisement | ..."), no caption, greeting or prompt.
+
+    >>> [_may_be_title(t) for t in ("Banjir Rendam Ratusan Rumah", "2. \u00bb", "Home | Redaksi | Kirim Naskah")]
+    [True, False, False]
+    """
+    if not shapes.is_headline_like(text) or text.count("|") >= 2 or shapes.word_count(text) < 3:
+        return False
+    letters = sum(c.isalpha() for c in text)
+    return letters * 2 >= len(text.replace(" ", "")) and _GREETING.match(text) is None and not _header_caption(text)
 
 
 def _header_caption(text: str) -> bool:

@@ -157,6 +157,18 @@ RULES: tuple[Rule, ...] = (
         _line(rf"(?:(?>share|bagikan|sebarkan|kirim|via|{_PLATFORMS})[\W_]*+){{3,24}}"),
     ),
     Rule(
+        "promo.notification",
+        "promo",
+        "A push-notification prompt: 'Aktifkan Notifikasimu', 'Jadilah yang pertama menerima update berita ...'.",
+        "Aktifkan Notifikasimu",
+        "Pemerintah meminta warga mengaktifkan notifikasi peringatan dini gempa di ponsel mereka.",
+        _line(
+            r"(?:aktifkan|izinkan|nyalakan|allow)\s+(?:notifikasi|notification)\w*(?:\s+\w+){0,4}\W{0,3}"
+            r"|jadilah\s+(?:yang\s+)?(?:pertama|orang\s+pertama)\s+(?:yang\s+)?(?:menerima|mendapatkan|tahu|membaca)"
+            r".{0,120}"
+        ),
+    ),
+    Rule(
         "ui.comment_prompt",
         "ui",
         "A comments box's prompt, or a poll's vote count: 'Apa komentar anda?', '1575 votes'.",
