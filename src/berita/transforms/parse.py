@@ -1034,12 +1034,14 @@ def drop_pull_quotes(out: Parsed) -> None:
     if len(body) < 2:
         return
     folded = [" ".join(p.text.lower().split()) for p in body]
+    page = "\n".join(folded)  # one C-level count a candidate, not a scan of every other paragraph
+    copies = collections.Counter(folded)  # a paragraph printed twice whole is not a pull quote of itself
     gone = set()
     for i, p in enumerate(body):
         core = folded[i].strip(_QUOTE_TRIM)
-        if shapes.word_count(core) < PULL_QUOTE_WORDS:
+        if copies[folded[i]] > 1 or core.count(" ") + 1 < PULL_QUOTE_WORDS:
             continue
-        if any(j != i and len(folded[j]) > len(folded[i]) and core in folded[j] for j in range(len(body))):
+        if page.count(core) >= 2:  # its own paragraph, and a longer one that prints it again
             gone.add(p.line_no)
             out.removed.append(
                 RemovedLine(p.line_no, p.text, "meta.pull_quote", RULES_BY_ID["meta.pull_quote"].category)
