@@ -143,3 +143,76 @@ def test_cli_reports_a_busy_warehouse_with_exit_75(tmp_path: Path, prefect_home:
     assert done.returncode == 75
     assert "in use by another berita run" in done.stderr and "--wait" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def _staged_run(root: Path, run_id: str, mode: str = "append", runs_row: bool = True) -> Path:
+    """A committed staging area as a run writes it: one article part and its runs row."""
+    from datetime import UTC, datetime
+
+    import pyarrow as pa
+
+    from berita.flows import warehouse
+    from berita.transforms.tables import rows_to_table
+
+    staging = warehouse.staging_dir(root, run_id)
+    articles = pa.table({"article_id": ["a" * 16], "title": ["Judul"]})
+    (staging / "articles" / f"run_id={run_id}").mkdir(parents=True)
+    schema = warehouse.arrow_schema("articles", with_partition=False)
+    full = pa.table({name: pa.nulls(1, field.type) for name, field in zip(schema.names, schema, strict=True)})
+    full = full.set_column(schema.names.index("article_id"), "article_id", articles["article_id"])
+    import pyarrow.parquet as pq
+
+    pq.write_table(full, staging / "articles" / f"run_id={run_id}" / "part-00000.parquet")
+    if runs_row:
+        now = datetime.now(UTC)
+        row = {"started_at": now, "finished_at": now, "status": "succeeded", "inputs_seen": 1, "inputs_new": 1,
+               "articles_written": 1, "quarantined": 0, "duplicates": 0, "unchanged": 0, "lines_removed": 0,
+               "pipeline_version": "t", "mode": "incremental", "message": None, "report_path": None,
+               "warnings": None}  # fmt: skip
+        warehouse.write_part(staging, run_id, "runs", "00000", rows_to_table("runs", [row]))
+    warehouse.commit(root, run_id, mode)
+    return staging
+
+
+@pytest.mark.parametrize(
+    ("damage", "says"),
+    [
+        ("garbage", "not JSON"),
+        ("other run", "does not name this run"),
+        ("foreign part", "a foreign file"),
+        ("no runs row", "no runs row"),
+    ],
+)
+def test_junk_in_staging_is_set_aside_not_published_and_not_fatal(tmp_path: Path, damage: str, says: str) -> None:
+    """Recovery publishes only a commit berita wrote: junk there can neither break every later run nor reach a
+    table (a foreign part, or a "replace" commit with nothing in it, once published a schema or wiped articles)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from berita.flows import warehouse
+
+    root = tmp_path / "warehouse"
+    _staged_run(root, "20260101T000000Z-good00")
+    warehouse.publish(root, "20260101T000000Z-good00")
+    before = snapshot(root)
+    run_id = "20260101T000001Z-junk00"
+    staging = _staged_run(root, run_id, mode="replace", runs_row=damage != "no runs row")
+    if damage == "garbage":
+        (staging / "COMMIT").write_text("garbage{", encoding="utf-8")
+    elif damage == "other run":
+        (staging / "COMMIT").write_text('{"run_id": "x", "mode": "replace"}', encoding="utf-8")
+    elif damage == "foreign part":
+        pq.write_table(pa.table({"x": [1]}), staging / "articles" / f"run_id={run_id}" / "part-99999.parquet")
+    (note,) = warehouse.recover(root)
+    assert note.startswith(f"set aside the staging area {run_id} unpublished") and says in note, note
+    assert snapshot(root) == before and (root / "_rejected" / run_id / "COMMIT").exists()
+    assert not (root / "_staging").exists() and warehouse.recover(root) == []  # and the next run is not stopped
+
+
+def test_a_commit_berita_wrote_is_still_rolled_forward(tmp_path: Path) -> None:
+    from berita.flows import warehouse
+
+    root = tmp_path / "warehouse"
+    _staged_run(root, "20260101T000000Z-good00")
+    assert warehouse.recover(root) == ["completed run 20260101T000000Z-good00, which was killed after it committed"]
+    assert _count(root, "articles") == 1 and _count(root, "runs") == 1

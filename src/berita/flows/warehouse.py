@@ -34,6 +34,7 @@ from berita.flows.faults import crash_point
 from berita.transforms.records import DATA_TABLES, arrow_schema
 
 STAGING = "_staging"
+REJECTED = "_rejected"  # committed staging areas recovery would not publish (see commit_damage)
 REPORTS = "_reports"
 COMMIT = "COMMIT"
 PARQUET_OPTIONS = {"compression": "zstd", "row_group_size": 64 * 1024}
@@ -265,12 +266,73 @@ def recover(warehouse: Path) -> list[str]:
     notes: list[str] = []
     for staged in sorted(p for p in staging_root.iterdir() if p.is_dir()):
         if (staged / COMMIT).exists():
+            damage = commit_damage(staged)
+            if damage is not None:  # never published: set aside whole, for a person to look at
+                aside = warehouse / REJECTED / staged.name
+                aside.parent.mkdir(exist_ok=True)
+                shutil.rmtree(aside, ignore_errors=True)
+                os.rename(staged, aside)
+                notes.append(
+                    f"set aside the staging area {staged.name} unpublished: {damage}; it is in {aside} "
+                    "(delete it once you have looked; the tables are as they were)"
+                )
+                _remove_if_empty(staging_root)
+                continue
             publish(warehouse, staged.name)
             notes.append(f"completed run {staged.name}, which was killed after it committed")
         else:
             discard(warehouse, staged.name)
             notes.append(f"discarded the unfinished run {staged.name} (killed before it committed)")
     return notes
+
+
+MODES = frozenset({"append", "replace", "compact", "record"})
+
+
+def commit_damage(staged: Path) -> str | None:
+    """What makes a committed staging area unfit to publish, or None: a ``COMMIT`` that is not the journal berita
+    writes (not JSON, another run's id, an unknown mode), no ``runs`` row of the run, a partition of another run
+    where only compactions stage those, or a part whose columns are not the table's (a foreign file). Recovery
+    publishes only what passes, so junk in ``_staging`` can neither break every later run nor reach a table.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     run = Path(tmp) / "20260101T000000Z-aaaaaa"
+    ...     run.mkdir()
+    ...     _ = (run / COMMIT).write_text("garbage{", encoding="utf-8")
+    ...     commit_damage(run)
+    'its COMMIT is not the journal berita writes (not JSON)'
+    """
+    try:
+        spec = json.loads((staged / COMMIT).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return "its COMMIT is not the journal berita writes (not JSON)"
+    if not isinstance(spec, dict) or spec.get("run_id") != staged.name or spec.get("mode") not in MODES:
+        return "its COMMIT does not name this run and a mode berita writes"
+    own = f"run_id={staged.name}"
+    runs_part = staged / "runs" / own
+    try:
+        runs = pq.read_table(runs_part) if runs_part.is_dir() else None
+    except (OSError, pa.ArrowException):
+        runs = None
+    if runs is None or runs.num_rows != 1:
+        return "it holds no runs row of its run (every commit berita writes has one)"
+    for table in (*DATA_TABLES, "runs"):
+        folder = staged / table
+        if not folder.is_dir():
+            continue
+        wanted = set(arrow_schema(table, with_partition=False).names)
+        for partition in folder.iterdir():
+            if partition.name != own and spec["mode"] != "compact":
+                return f"{table} has a partition of another run ({partition.name})"
+            for part in partition.glob("*.parquet"):
+                try:
+                    names = set(pq.read_schema(part).names)
+                except (OSError, pa.ArrowException) as exc:
+                    return f"{table}/{partition.name}/{part.name} is not a Parquet file berita can read ({exc})"
+                if not names <= wanted or len(names) * 2 < len(wanted):
+                    return f"{table}/{partition.name}/{part.name} has other columns than {table} (a foreign file)"
+    return None
 
 
 def partitions(warehouse: Path, table: str) -> list[Path]:
