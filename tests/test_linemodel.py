@@ -180,3 +180,15 @@ def test_a_numbered_roundup_keeps_its_next_item_and_its_text_whatever_the_model_
     paragraphs = [Paragraph(i, kind, texts[i], i) for i, kind in enumerate(kinds)]
     judged, gone = judge_paragraphs(paragraphs, verdicts)
     assert [p.line_no for p in judged] == [0, 1, 2, 3] and gone == []
+
+
+def test_a_lettered_list_and_its_lead_in_stay_whatever_the_model_says() -> None:
+    from berita.transforms.judge import Verdict, drop_furniture
+    from berita.transforms.strip import Line
+
+    texts = ["Calon siswa wajib melengkapi berkas pendaftaran sebelum batas waktu yang ditentukan panitia.",
+             "- Persyaratan PPDB Jalur Zonasi:", "a. Akta Lahir", "b. Kartu Keluarga (KK)", "Terpopuler"]  # fmt: skip
+    verdicts = {0: Verdict(0.99, None), 1: Verdict(0.01, "boilerplate"), 2: Verdict(0.01, "boilerplate"),
+                3: Verdict(0.01, "boilerplate"), 4: Verdict(0.01, "related")}  # fmt: skip
+    kept, removed = drop_furniture([Line(i, t) for i, t in enumerate(texts)], verdicts)
+    assert [line.no for line in kept] == [0, 1, 2, 3] and [r.line_no for r in removed] == [4]

@@ -42,6 +42,9 @@ def _lines(*texts: str) -> list[Line]:
         (f"Tanjung Selor \u2013 {BODY}", None, "Tanjung Selor"),
         (f"Lombok Tengah, EDITOR.ID,- {BODY}", "editor.id", "Lombok Tengah"),  # a comma before the dash
         (f"JAKARTA (voa-islam.com), {BODY}", "voa-islam.com", "Jakarta"),  # a comma after the outlet
+        (f"Bima, Bimakini.com.- {BODY}", "bimakini.com", "Bima"),
+        (f"Jakarta, FORTUNE - {BODY}", None, "Jakarta"),
+        (f"Jakarta, Lampungnews com\u2013 {BODY}", None, "Jakarta"),
     ],
 )
 def test_more_dateline_shapes(first: str, outlet: str | None, city: str) -> None:
@@ -197,3 +200,31 @@ def test_menus_prompts_and_marks_are_never_the_title() -> None:
     for furniture in ("Home | Redaksi | Advertisement | Kirim Naskah", "Aktifkan Notifikasimu", "2. \u00bb"):
         parsed = parse.parse_article(_lines(furniture, f"Jakarta - {BODY}", MORE))
         assert parsed.title is None, (furniture, parsed.title)
+
+
+def test_a_breadcrumb_before_the_headline_is_not_the_title_s() -> None:
+    title = "Polda Sultra Bongkar Peredaran 1 Kg Sabu di Kendari, Tersangka Residivis"
+    parsed = parse.parse_article(_lines(f"Home / News / {title}", f"Kendari - {BODY}", MORE))
+    assert parsed.title == title
+
+
+def test_a_hard_wrapped_page_is_rejoined_before_it_is_judged() -> None:
+    """A fixed-width copy cuts every paragraph near one width: the line model took its lines for furniture."""
+    import textwrap
+
+    from berita.transforms.linemodel import shipped_model
+
+    said = [
+        "Panitia menyiapkan tiga puluh enam ruang ujian dan sembilan ratus unit komputer bagi peserta tahun ini.",
+        "Jika terjadi kendala pada komputer, peserta akan langsung mendapatkan komputer pengganti dari panitia.",
+        "Peserta diminta datang satu jam sebelum ujian dimulai dan membawa kartu tanda peserta yang sudah dicetak.",
+        "Ujian hanya digelar dalam satu gelombang yang berlangsung selama sebelas hari dan terbagi atas dua sesi.",
+    ]
+    paragraphs = [f"{BODY} {said[0]}", f"{MORE} {said[1]}", f"{said[2]} {said[3]}", f"{said[1]} {said[2]} {MORE}"]
+    text = "Peserta Ujian Masuk Kampus Membludak\nBandar Lampung - " + "\n".join(
+        textwrap.fill(p, 78) for p in paragraphs
+    )
+    options = CleanOptions("t", "t", detect_language=False, line_model=shipped_model())
+    article = clean_document(text.encode(), "wrapped.txt", options)
+    assert isinstance(article, Article), article
+    assert [p.text for p in article.paragraphs if p.kind == "body"] == paragraphs

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
 from berita.transforms import dates, dedupe, html, parse, shapes
@@ -15,7 +15,7 @@ from berita.transforms.language import detect_language
 from berita.transforms.linefeatures import fold_for_match
 from berita.transforms.linemodel import LineModels, shipped_model
 from berita.transforms.records import BODY_KINDS, Article, Flag, ParagraphKind, Quarantined, RemovedLine, Stage
-from berita.transforms.repair import repair_text
+from berita.transforms.repair import repair_text, unwrap_hard_wrapped
 from berita.transforms.strip import strip_boilerplate
 
 _MAY_OPEN_HTML = frozenset("<\ufeff \t\r\n")  # what an HTML page's first character can be
@@ -221,6 +221,8 @@ def clean_document(
     if oversized := _over_bounds(text, options):
         return quarantine(Stage.CLEAN, oversized)
     repaired = repair_text(text)
+    if context is None and (unwrapped := unwrap_hard_wrapped(repaired.lines)) is not None:
+        repaired = replace(repaired, lines=unwrapped, repairs=repaired.repairs + 1)  # one repair: the page rejoined
     if late := too_long("repairing the text"):
         return late
     if context is not None and len(repaired.lines) != len(context.dom):  # a repair split a block: judge as text

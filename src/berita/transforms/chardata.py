@@ -186,7 +186,7 @@ BRAND_ALT = "|".join(sorted((re.escape(b) for b in OUTLET_BRANDS), key=len, reve
 DOMAIN_LINE = re.compile(rf"(?i:{DOMAIN_TOKEN})")
 OUTLET_TOKEN = rf"(?:{DOMAIN_TOKEN}|(?i:{BRAND_ALT}))"
 CITY_TOKEN = r"[A-Z][A-Za-z'\.\-]+(?: [A-Z][A-Za-z'\.\-]+){0,2}"
-DATELINE_SEP = r"\s*,?\s*(?:-{1,2}|\u2013|\u2014)\s*"  # "Lombok Tengah, EDITOR.ID,- " too
+DATELINE_SEP = r"\s*[,.]?\s*(?:-{1,2}|\u2013|\u2014)\s*"  # "Lombok Tengah, EDITOR.ID,- ", "Bima, Bimakini.com.- " too
 CAPS_CITY = r"[A-Z]{3,}(?: [A-Z]{3,}){0,2}"  # "JAKARTA", "BANDA ACEH"
 TITLE_CITY = r"[A-Z][a-z]{2,}(?: [A-Z][a-z]{2,}){0,2}"  # "Semarang", "Bandar Lampung"
 
@@ -218,7 +218,8 @@ DATELINES = (
     re.compile(rf"^(?P<city>{CAPS_CITY}),\s*(?P<masthead>[A-Z][A-Z0-9]{{2,}}(?: [A-Z0-9]{{2,}}){{0,2}}){DATELINE_SEP}"),
     # "Jayapura, Jubi – ", "Jakarta, infoPublik - ": a known city and a masthead that no domain names (no outlet)
     re.compile(
-        rf"^(?P<city>{CITY_TOKEN}),\s*(?P<masthead>[A-Za-z][a-z]{{2,}}[A-Za-z]*(?: [A-Z][a-z]{{2,}})?){DATELINE_SEP}"
+        rf"^(?P<city>{CITY_TOKEN}),\s*(?P<masthead>(?:[A-Za-z][a-z]{{2,}}[A-Za-z]*|[A-Z][A-Z0-9]{{2,}})"
+        rf"(?: [A-Z][a-z]{{2,}}| com| co\.id)?){DATELINE_SEP}"
         r"(?=[A-Z\"\u201c])"
     ),
     # "TIMESINDONESIA, JAKARTA – ", "D'On, Padang — ": a masthead no domain names, then a known city

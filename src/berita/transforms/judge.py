@@ -121,6 +121,7 @@ def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[
             or holds_metadata(line.text)
             or _inner_heading(i, kept, verdicts)
             or (numbered > 0 and number == numbered + 1)  # the roundup's next item, after the one that stayed
+            or _lettered(i, [line.text for line in kept])
         )
         if verdict is not None and verdict.kind in _BEFORE_PARSING and not protected:
             removed.append(_removal(line.no, line.text, verdict))
@@ -128,6 +129,24 @@ def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[
             out.append(line)
             numbered = number or numbered
     return out, removed
+
+
+# A list lettered "a.", "b.", ... is the article's own (requirements, steps): related lists and menus never are.
+_LETTERED = re.compile(r"[a-h][.)]\s+\S")
+
+
+def _lettered(i: int, texts: Sequence[str]) -> bool:
+    """Whether line ``i`` is an item of a lettered list ("a. Akta Lahir"), or the lead-in right above one ("-
+    Persyaratan PPDB Jalur Zonasi:").
+
+    >>> _lettered(1, ["Persyaratan:", "a. Akta Lahir", "b. Kartu Keluarga"]), _lettered(0, ["Persyaratan:", "a. Akta"])
+    (True, True)
+    >>> _lettered(0, ["Baca juga:", "Harga Cabai Naik"])
+    False
+    """
+    if _LETTERED.match(texts[i]):
+        return True
+    return texts[i].rstrip().endswith(":") and i + 1 < len(texts) and _LETTERED.match(texts[i + 1]) is not None
 
 
 # A numbered roundup's item heading: "2. Rizki DA - Nadya Mustika", "3) Kurang Tidur".
@@ -177,12 +196,17 @@ def judge_paragraphs(
     kept: list[Paragraph] = []
     removed: list[RemovedLine] = []
     numbered, item_above = 0, False  # the last roundup item kept ("1. ..."), and whether it is right above
+    texts = [p.text for p in paragraphs]
     for i, p in enumerate(paragraphs):
         verdict = verdicts.get(p.line_no)
         item = _ROUNDUP_ITEM.match(p.text) if p.kind in _JUDGED else None
         number = int(item.group(1)) if item else 0
         # the roundup's next item after one that stayed, and the running text right under such an item
-        in_roundup = (numbered > 0 and number == numbered + 1) or (item_above and shapes.is_sentence_like(p.text))
+        in_roundup = (
+            (numbered > 0 and number == numbered + 1)
+            or (item_above and shapes.is_sentence_like(p.text))
+            or (p.kind in _JUDGED and _lettered(i, texts))
+        )
         item_above = False
         if p.kind not in _JUDGED or verdict is None or verdict.kind is None or p.line_no == opening or in_roundup:
             kept.append(p)

@@ -375,7 +375,7 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
             out.section = text  # a breadcrumb's last, most specific part wins
             out.lift(line, "meta.section")
         elif out.title is None and _may_be_title(text):
-            out.title = text
+            out.title = _BREADCRUMB_PREFIX.sub("", text)
             out.lift(line, "meta.title")
         elif out.title is not None and _bare_byline(text, found_dates, i):
             out.authors.append(text)
@@ -449,6 +449,10 @@ _HEADER_CREDIT = re.compile(
     # who stands where in the picture: "Wagub Gorontalo (kiri) memukul gong ...", "(dua dari kanan)"
     r"|(?i:\((?:[a-z]+ )?(?:dari )?(?:kiri|kanan|tengah)\))"
 )
+
+
+# A breadcrumb printed before the headline on its line: "Home / News / Polda Sultra Bongkar ...".
+_BREADCRUMB_PREFIX = re.compile(r"^(?i:home|beranda)\s*[/>\u00bb|]\s*(?:[^/>\u00bb|]{1,25}\s*[/>\u00bb|]\s*){0,3}")
 
 
 def _may_be_title(text: str) -> bool:

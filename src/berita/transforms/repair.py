@@ -277,3 +277,54 @@ def _undo_double_encoding(text: str) -> str | None:
     if undone == text or chardata.CONTROL_CHARS.search(undone) or not is_bad(text):
         return None
     return undone
+
+
+# Hard-wrapped text (a fixed-width copy: every line of a paragraph cut near one width, the paragraph's last line
+# shorter). Only a page where most long lines stop short of a sentence's end at about one width is rejoined.
+WRAP_MIN_LINES = 8
+WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 55, 110
+WRAP_SLACK = 20  # a wrapped line is at least this close to the page's width
+_SENTENCE_END = frozenset(".!?\"'\u201d\u2019)")
+
+
+def unwrap_hard_wrapped(lines: list[str]) -> list[str] | None:
+    """The lines of a hard-wrapped page with each paragraph's lines joined again, or None when the page is not
+    hard-wrapped (most pages: each paragraph already a line). A line is joined to the next when it is as long as
+    the page's wrap width, less some slack, and does not end a sentence, or when the next line opens in lower case.
+
+    >>> body = ["Sebanyak 18.767 peserta mengikuti Ujian Tertulis Berbasis Komputer Seleksi Nasional",
+    ...         "Berbasiskan Tes tahun 2025 di Universitas Lampung. Sementara di Institut Teknologi",
+    ...         "diikuti 3.166 peserta."] * 4
+    >>> unwrap_hard_wrapped(body)[0].endswith("Teknologi diikuti 3.166 peserta.")
+    True
+    >>> unwrap_hard_wrapped(["Satu paragraf utuh di satu baris, seperti biasanya.", "Paragraf kedua."]) is None
+    True
+    """
+    long = [len(t) for t in lines if len(t) >= WRAP_MIN_WIDTH]
+    if len(long) < WRAP_MIN_LINES:
+        return None
+    width = sorted(long)[int(len(long) * 0.9)]
+    if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH or max(long) > width + WRAP_SLACK:
+        return None  # a page of long paragraphs, or lines of every length: not one wrap width
+
+    def cut(i: int) -> bool:
+        text = lines[i].rstrip()
+        nxt = lines[i + 1].lstrip() if i + 1 < len(lines) else ""
+        if not nxt or not text:
+            return False
+        wrapped = len(text) >= width - WRAP_SLACK
+        return (wrapped and text[-1] not in _SENTENCE_END) or (wrapped and nxt[:1].islower())
+
+    cuts = [cut(i) for i in range(len(lines))]
+    near_width = [i for i, t in enumerate(lines) if len(t) >= width - WRAP_SLACK]
+    if len(near_width) < WRAP_MIN_LINES or sum(cuts[i] for i in near_width) * 2 < len(near_width):
+        return None  # long lines mostly end sentences: paragraphs one a line, not a wrap
+    out: list[str] = []
+    joining = False
+    for i, text in enumerate(lines):
+        if joining:
+            out[-1] = f"{out[-1].rstrip()} {text.strip()}"
+        else:
+            out.append(text)
+        joining = cuts[i]
+    return out

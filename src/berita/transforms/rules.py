@@ -75,7 +75,8 @@ def _short_line(regex: str, max_len: int) -> re.Pattern[str]:
     return _line(rf"(?=.{{0,{max_len}}}$)(?:{regex})")
 
 
-_BULLET = r"(?:[*\u2022\-\u2013>]\s*)?"
+# A bullet, or the outlet's own name before its call to action ("Beritabaru.co Dapatkan aplikasi di Play Store").
+_BULLET = r"(?:[*\u2022\-\u2013>]\s*|[A-Za-z][\w\-]{1,30}\.(?:com|co\.id|co|id|net|news|tv)\s+)?"
 _CHANNELS = (
     r"(?:whatsapp|wa|telegram|google news|instagram|youtube|tiktok|twitter|x|facebook|line|"
     r"aplikasi|apps?|app store|play store|google play|channel|kanal|newsletter|notifikasi)"
@@ -166,6 +167,17 @@ RULES: tuple[Rule, ...] = (
             r"(?:aktifkan|izinkan|nyalakan|allow)\s+(?:notifikasi|notification)\w*(?:\s+\w+){0,4}\W{0,3}"
             r"|jadilah\s+(?:yang\s+)?(?:pertama|orang\s+pertama)\s+(?:yang\s+)?(?:menerima|mendapatkan|tahu|membaca)"
             r".{0,120}"
+        ),
+    ),
+    Rule(
+        "ui.search_box",
+        "ui",
+        "A search box's placeholder: 'Ketik yang Anda cari', 'Cari berita', 'Ketik kata kunci lalu Enter'.",
+        "Ketik yang Anda cari",
+        "Ketik yang Anda cari, kata petugas kepada warga yang mengantre di loket pelayanan itu.",
+        _line(
+            r"(?:ketik(?:kan)?|masukkan|tulis)\s+(?:yang\s+(?:anda|kamu)\s+cari|kata\s+kunci(?:\s+\w+){0,4}|pencarian)"
+            r"\W{0,5}|cari(?:\s+(?:berita|artikel|di\s+sini))?\W{0,5}|search(?:\s+for)?\W{0,5}"
         ),
     ),
     Rule(
