@@ -179,6 +179,27 @@ def test_compact_keep_noop_runs_prunes_the_runs_that_had_nothing_new(
     assert main(["query", "select count(*) from runs", "--warehouse", str(root), "--format", "csv"]) == 0
 
 
+def test_check_verifies_the_tables_against_each_other(
+    warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A deleted partition goes unnoticed by the tables themselves; `berita check` names what broke."""
+    root = tmp_path / "warehouse"
+    shutil.copytree(warehouse, root)
+    assert main(["check", "--warehouse", str(root)]) == 0
+    assert capsys.readouterr().out.strip().endswith("all 8 checks hold")
+    (first_articles, *_) = sorted((root / "articles").glob("run_id=*"))
+    shutil.rmtree(first_articles)
+    assert main(["check", "--warehouse", str(root)]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL inputs.article_exists" in out and "FAIL paragraphs.article_exists" in out
+    assert "ok   articles.unique" in out and "--reprocess" in out
+    shutil.rmtree(root / "runs")
+    assert main(["check", "--warehouse", str(root)]) == 1
+    assert (
+        "FAIL runs.cover_partitions: cannot be checked, a table it reads is missing (runs)" in capsys.readouterr().out
+    )
+
+
 def test_the_readme_snippet_reads_the_warehouse_without_berita(warehouse: Path, tmp_path: Path) -> None:
     """The README's DuckDB, pyarrow, pandas and polars example runs as written."""
     import os

@@ -512,6 +512,33 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check(args: argparse.Namespace) -> int:
+    from berita.flows import integrity
+
+    root = _warehouse(args)
+    if not root.is_dir():
+        raise UserError(f"warehouse {root} does not exist (run `berita run` first)")
+    missing = integrity.missing_tables(root)
+    findings = integrity.check_warehouse(root)
+    broken = 0
+    for finding in findings:
+        check = finding.check
+        if finding.broken is None:
+            print(f"FAIL {check.name}: cannot be checked, a table it reads is missing ({', '.join(missing)})")
+            broken += 1
+        elif finding.broken:
+            print(f"FAIL {check.name}: {finding.broken:,} rows break it (wanted: {check.holds})")
+            broken += 1
+        else:
+            print(f"ok   {check.name}: {check.holds}")
+    if broken:
+        print(f"{broken} of {len(findings)} checks failed: the tables disagree. `berita run --reprocess` rebuilds "
+              "every table from the inputs; or restore the warehouse from a backup taken between runs")  # fmt: skip
+        return EXIT_FAILED
+    print(f"all {len(findings)} checks hold")
+    return 0
+
+
 def _compact(args: argparse.Namespace) -> int:
     from berita.flows.clean_news import new_run_id
     from berita.flows.lock import WarehouseLocked
@@ -934,6 +961,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     report.add_argument("--open", action="store_true", help="open it in the default browser")
     report.set_defaults(handler=_report)
+
+    check = command(
+        "check", "verify the tables against each other (ids, the inputs ledger, each partition's run)",
+        "berita check", "berita check --warehouse /data/warehouse", config=True,
+    )  # fmt: skip
+    check.add_argument("--warehouse", type=Path, default=None, help="warehouse folder (default: warehouse)")
+    check.set_defaults(handler=_check)
 
     compact = command(
         "compact", "merge older runs' small files into one partition, atomically",
