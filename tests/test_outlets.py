@@ -45,6 +45,8 @@ def _lines(*texts: str) -> list[Line]:
         (f"Bima, Bimakini.com.- {BODY}", "bimakini.com", "Bima"),
         (f"Jakarta, FORTUNE - {BODY}", None, "Jakarta"),
         (f"Jakarta, Lampungnews com\u2013 {BODY}", None, "Jakarta"),
+        (f"SERANG, (KB).- {BODY}", None, "Serang"),
+        (f"BNews-MAGELANG- {BODY}", None, "Magelang"),
     ],
 )
 def test_more_dateline_shapes(first: str, outlet: str | None, city: str) -> None:
@@ -90,6 +92,7 @@ def test_a_headline_ending_in_a_question_mark_is_the_title_and_a_credited_line_a
     ("lines", "authors"),
     [
         (["Budi Santoso - detikNews"], ["Budi Santoso"]),
+        (["Irwan Febri Rialdi | BolaTimes.com"], ["Irwan Febri Rialdi"]),
         (["Reporter", "Budi Santoso", "Editor", "Rina Wati"], ["Budi Santoso"]),
         (["Pewarta: Ani Lestari"], ["Ani Lestari"]),
         (["Redaktur & Reporter : Dewi Sartika"], ["Dewi Sartika"]),

@@ -243,6 +243,10 @@ DATELINES = (
         rf"^(?P<city>{CITY_TOKEN})\s*\((?P<masthead>[A-Z][\w.]*(?: [A-Z][\w.]*){{0,2}})\){DATELINE_SEP}"
         r"(?=[A-Z\"\u201c])"
     ),
+    # "SERANG, (KB).- ": a known city in capitals and a masthead's initials in brackets
+    re.compile(rf"^(?P<city>{CAPS_CITY}),\s*\((?P<masthead>[A-Z]{{1,6}})\)\.?{DATELINE_SEP}(?=[A-Z\"\u201c])"),
+    # "BNews-MAGELANG- ": a masthead glued to a known city in capitals by dashes
+    re.compile(rf"^(?P<masthead>[A-Z][A-Za-z]{{1,15}})-(?P<city>{CAPS_CITY})-\s*(?=[A-Z\"\u201c])"),
     # "BANDA ACEH | – ", "BANDA ACEH | ": a city in capitals and a bar
     re.compile(rf"^(?P<city>{CAPS_CITY})\s*\|\s*(?:(?:-{{1,2}}|\u2013|\u2014)\s*)?(?=[A-Z\"\u201c])"),
     # "BANJARMASIN, Momentum ...": a known city in capitals and a comma, then the sentence
@@ -314,8 +318,8 @@ DATELINE_ALONE = re.compile(
 DATELINE_ALONE_DOMAIN = re.compile(rf"^(?P<city>{CITY_TOKEN}),\s*(?P<outlet>{DOMAIN_TOKEN})$")
 # "Budi Santoso - detikNews": a byline naming the writer and the outlet's desk
 DESK_BYLINE = re.compile(
-    r"^(?P<name>[A-Z][\w.']+(?: [A-Z][\w.']+){0,3}) - (?P<desk>detik\w*|[A-Z][\w.]+\.(?:com|co\.id|id))$"
-)
+    r"^(?P<name>[A-Z][\w.']+(?: [A-Z][\w.']+){0,3}) [-|] (?P<desk>detik\w*|[A-Z][\w.]+\.(?:com|co\.id|id))$"
+)  # "Irwan Febri Rialdi | BolaTimes.com" too
 # A writer's name as printed in a byline: two to five capitalised words ("Budi Santoso",
 # "Ruth Intan Sozometa Kanafi", "A. Rahman").
 BYLINE_NAME = r"[A-Z][\w.'\-]+(?: [A-Z][\w.'\-]+){1,4}"

@@ -109,6 +109,7 @@ def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[
     header = range(max(0, first_body - HEADER_WINDOW), first_body)
     out, removed = [], []
     numbered = 0  # the number of the last item of a numbered roundup that stayed ("1. Zaskia Gotik - ...")
+    texts = [line.text for line in kept]
     for i, line in enumerate(kept):
         verdict = verdicts.get(line.no)
         item = _ROUNDUP_ITEM.match(line.text)
@@ -121,7 +122,7 @@ def drop_furniture(kept: Sequence[Line], verdicts: dict[int, Verdict]) -> tuple[
             or holds_metadata(line.text)
             or _inner_heading(i, kept, verdicts)
             or (numbered > 0 and number == numbered + 1)  # the roundup's next item, after the one that stayed
-            or _lettered(i, [line.text for line in kept])
+            or _lettered(i, texts)
         )
         if verdict is not None and verdict.kind in _BEFORE_PARSING and not protected:
             removed.append(_removal(line.no, line.text, verdict))

@@ -60,6 +60,7 @@ class Parsed:
     flags: list[str] = field(default_factory=list)
     pending_role: str | None = None  # a byline label ("Reporter") waiting for its name line
     signature_outlet: str | None = None  # outlet named by a desk signature ("detikNews")
+    published_above_title: bool = False  # the date was taken before any title (a sidebar's, a date bar's)
 
     def lift(self, line: Line, rule_id: str, text: str | None = None) -> None:
         """Record that a line (or fragment) went into a metadata column."""
@@ -339,8 +340,12 @@ def _first_paragraph(lines: list[Line], captions: set[str]) -> tuple[int, Dateli
             and not (text.endswith(_HEADLINE_STOPS) and _title_shaped(line, captions))
         ):
             # past the header's first lines (a page's furniture above it), the first sentence may still open
-            # with the dateline: "REPUBLIKA.CO.ID, MEDAN -- Dua hari ..."
-            return i, (find_dateline(text) if i >= HEADER_SEARCH else None)
+            # with the dateline ("REPUBLIKA.CO.ID, MEDAN -- Dua hari ..."), or have it on the line above ("Jakarta -")
+            if i < HEADER_SEARCH:
+                return i, None
+            if i > 0 and (alone := dateline_alone(lines[i - 1].text)) is not None:
+                return i - 1, alone
+            return i, find_dateline(text)
     return len(lines), None
 
 
@@ -359,7 +364,7 @@ def _parse_header(lines: list[Line], out: Parsed, captions: set[str]) -> None:
         nxt = lines[i + 1].text if i + 1 < len(lines) else ""
         nxt_is_date = i + 1 < len(lines) and found_dates[i + 1] is not None
         if found is not None:
-            _take_date(line, found, out)
+            _take_date(line, found, out, header=True)
         elif _is_caption(text, captions):
             captions.add(_caption_text(text))
             out.add(line, ParagraphKind.CAPTION, _caption_text(text))
@@ -422,12 +427,21 @@ def _title_index(lines: list[Line], found_dates: list[dates.FoundDate | None], c
 _GREETING = re.compile(r"(?i)^(?:selamat datang|welcome|aktifkan notifikasi|izinkan notifikasi)")
 
 
+# Two or more of these on a line make it a menu ("Most Popular · Business · Security · ..."), not a headline.
+_MENU_MARKS = ("|", "\u00b7", "\u2022", "\u00bb")
+
+
+def _is_menu(text: str) -> bool:
+    return sum(text.count(mark) for mark in _MENU_MARKS) >= 2
+
+
 def _title_shaped(line: Line, captions: set[str]) -> bool:
-    """A headline of five words or more in title case, and no caption, byline or greeting."""
+    """A headline of five words or more in title case, and no caption, byline, menu or greeting."""
     text = line.text
     words = shapes.word_count(text)
     return (
         words >= TITLE_MIN_WORDS
+        and not _is_menu(text)
         and _GREETING.match(text) is None
         and shapes.is_headline_like(text)
         and sum(w[0].islower() for w in text.split()) * 2 < words  # title case, not a deck
@@ -445,7 +459,7 @@ _HEADER_CREDIT = re.compile(
     r"|^[A-Z][A-Za-z ]{1,30}/\s?[A-Z]{2,}(?: [A-Z]{2,}){0,3}\s[-\u2013]\s"  # "Bali Tribune/ RAWAT INAP - ..."
     r"|[^\s(]\([A-Z][^()\d]*\)\s*$"
     # a documentation credit: "... antar perguruan tinggi. doc. uny.ac.id", "Dok. Humas Polres"
-    r"|(?i:(?:^|[.\s])(?:dok|doc)\.\s+\S)"
+    r"|(?i:(?:^|[.\s])(?:dok|doc)\.\s*(?=[A-Z\s]))"
     # who stands where in the picture: "Wagub Gorontalo (kiri) memukul gong ...", "(dua dari kanan)"
     r"|(?i:\((?:[a-z]+ )?(?:dari )?(?:kiri|kanan|tengah)\))"
 )
@@ -462,7 +476,7 @@ def _may_be_title(text: str) -> bool:
     >>> [_may_be_title(t) for t in ("Banjir Rendam Ratusan Rumah", "2. \u00bb", "Home | Redaksi | Kirim Naskah")]
     [True, False, False]
     """
-    if not shapes.is_headline_like(text) or text.count("|") >= 2 or shapes.word_count(text) < 3:
+    if not shapes.is_headline_like(text) or _is_menu(text) or shapes.word_count(text) < 3:
         return False
     letters = sum(c.isalpha() for c in text)
     return letters * 2 >= len(text.replace(" ", "")) and _GREETING.match(text) is None and not _header_caption(text)
@@ -560,16 +574,21 @@ def _bare_byline(text: str, found_dates: list[dates.FoundDate | None], i: int) -
     return any(0 <= j < len(found_dates) and found_dates[j] is not None for j in (i - 1, i + 1))
 
 
-def _take_date(line: Line, found: dates.FoundDate, out: Parsed) -> None:
+def _take_date(line: Line, found: dates.FoundDate, out: Parsed, header: bool = False) -> None:
     if dates.is_modified_line(line.text, found):
         out.modified = out.modified or found
         out.lift(line, "meta.modified")
     elif out.published is None:
         out.published = found
+        out.published_above_title = header and out.title is None
         out.lift(line, "meta.published")
-    elif not out.published.has_time and found.has_time:
-        # A page's date of the day above its masthead ("Kamis, 5 November 2015"), then the article's own date
-        # and time under its title: the one with the time is the article's.
+    elif (not out.published.has_time and found.has_time) or (
+        header and out.published_above_title and out.title is not None
+    ):
+        # The page's date of the day above its masthead ("Kamis, 5 November 2015"), or a sidebar's dated list above
+        # the title, then the article's own date under its title: the later one (with a time, or under the title)
+        # is the article's.
+        out.published_above_title = False
         earlier = next(i for i, r in enumerate(out.removed) if r.rule == "meta.published")
         out.removed[earlier] = replace(
             out.removed[earlier], rule="meta.header", category=RULES_BY_ID["meta.header"].category
@@ -1020,12 +1039,13 @@ def lift_late_dateline(out: Parsed) -> None:
 
 
 PULL_QUOTE_WORDS = 6
+PULL_QUOTE_SEARCH = 3  # a pull quote stands above the body, or in its first paragraphs: a page's cost stays linear
 _QUOTE_TRIM = "\"'\u201c\u201d\u2018\u2019.\u2026 "
 
 
 def drop_pull_quotes(out: Parsed) -> None:
-    """Take out body paragraphs that a longer body paragraph prints again in full: a pull quote above the body
-    ("... mengingat dari sejumlah korban ..."), a teaser of its own text. The longer copy stays.
+    """Take out any of the first body paragraphs that a longer body paragraph prints again in full: a pull quote
+    above the body ("... mengingat dari sejumlah korban ..."), a teaser of its own text. The longer copy stays.
 
     >>> quote = "Untung sidang ini duluan, kalau saya duluan bisa-bisa saya harus pulang"
     >>> long = f'"{quote} dan tidak bisa lihat," kata Brotoseno kepada wartawan di Jakarta.'
@@ -1041,7 +1061,7 @@ def drop_pull_quotes(out: Parsed) -> None:
     page = "\n".join(folded)  # one C-level count a candidate, not a scan of every other paragraph
     copies = collections.Counter(folded)  # a paragraph printed twice whole is not a pull quote of itself
     gone = set()
-    for i, p in enumerate(body):
+    for i, p in enumerate(body[:PULL_QUOTE_SEARCH]):
         core = folded[i].strip(_QUOTE_TRIM)
         if copies[folded[i]] > 1 or core.count(" ") + 1 < PULL_QUOTE_WORDS:
             continue
