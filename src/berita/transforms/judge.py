@@ -18,7 +18,7 @@ import numpy as np
 from berita.transforms import shapes
 from berita.transforms.linefeatures import SHAPE, html_page_features, page_features, stacked_features
 from berita.transforms.linemodel import REASONS, LineModel
-from berita.transforms.parse import holds_metadata
+from berita.transforms.parse import has_photo_credit, holds_metadata
 from berita.transforms.records import BODY_KINDS, Paragraph, ParagraphKind, RemovedLine
 from berita.transforms.strip import Line
 
@@ -82,7 +82,7 @@ def judge_lines(
     # A caption the model may move out of the body names its picture: a credit in brackets, a credit word (foto,
     # ilustrasi, dok, a wire's photo desk: the row's ``credit``) or a slash-separated credit. Without one, a
     # rejected line that looks like a caption is a related headline or furniture, and leaves the body instead.
-    credits = [shapes.caption_credit(lines[numbers[i]]) for i in rejected.tolist()]  # each rejected line once
+    credits = [has_photo_credit(lines[numbers[i]]) for i in rejected.tolist()]  # each rejected line once
     may_be_caption = [rows[i, _CREDIT] == 1.0 or c for i, c in zip(rejected.tolist(), credits, strict=True)]
     kinds, first_choices = model.reasons_of(rows[rejected], np.array(may_be_caption, dtype=bool))
     for i, kind, first, credit in zip(rejected.tolist(), kinds, first_choices, credits, strict=True):

@@ -460,6 +460,10 @@ _HEADER_CREDIT = re.compile(
     r"|[^\s(]\([A-Z][^()\d]*\)\s*$"
     # a documentation credit: "... antar perguruan tinggi. doc. uny.ac.id", "Dok. Humas Polres"
     r"|(?i:(?:^|[.\s])(?:dok|doc)\.\s*(?=[A-Z\s]))"
+    # a public-relations desk's or a platform's credit: "... keterangan pers | Humas Polres Merauke", "[Instagram]",
+    # or a photographer's handle in brackets: "... MotoGP Mandalika, 28 September (germax33)"
+    r"|(?i:\|\s*humas\b)|(?i:\[(?:instagram|twitter|x|facebook|tiktok|youtube)\]\s*$)"
+    r"|\([a-z][a-z0-9_.]*\d[a-z0-9_.]*\)\s*$"
     # who stands where in the picture: "Wagub Gorontalo (kiri) memukul gong ...", "(dua dari kanan)"
     r"|(?i:\((?:[a-z]+ )?(?:dari )?(?:kiri|kanan|tengah)\))"
 )
@@ -480,6 +484,16 @@ def _may_be_title(text: str) -> bool:
         return False
     letters = sum(c.isalpha() for c in text)
     return letters * 2 >= len(text.replace(" ", "")) and _GREETING.match(text) is None and not _header_caption(text)
+
+
+def has_photo_credit(text: str) -> bool:
+    """Whether a line carries a photo's credit or says who stands where in the picture: a caption's signs
+    (the line model's rejected lines with one are captions, not furniture).
+
+    >>> has_photo_credit("Mantan juara dunia tinju, Nico Thomas (kanan). [Instagram]")
+    True
+    """
+    return _header_caption(text)
 
 
 def _header_caption(text: str) -> bool:
