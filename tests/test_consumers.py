@@ -146,6 +146,17 @@ def test_compact_keep_reports_prunes_old_reports_and_validations_only(
     assert "--keep-reports" in capsys.readouterr().err
 
 
+def _copy_with_every_seed(warehouse: Path, tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the fixture's warehouse and an input folder holding every seed it has seen: the next run on them
+    has nothing new."""
+    root, inputs = tmp_path / "warehouse", tmp_path / "inputs"
+    shutil.copytree(warehouse, root)
+    inputs.mkdir()
+    for seed in SEEDS:
+        shutil.copy(seed, inputs / seed.name)
+    return root, inputs
+
+
 def test_compact_keep_noop_runs_prunes_the_runs_that_had_nothing_new(
     warehouse: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -153,12 +164,7 @@ def test_compact_keep_noop_runs_prunes_the_runs_that_had_nothing_new(
     from berita.flows.clean_news import clean_news
     from berita.settings import Settings
 
-    root = tmp_path / "warehouse"
-    shutil.copytree(warehouse, root)
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    for seed in SEEDS:
-        shutil.copy(seed, inputs / seed.name)
+    root, inputs = _copy_with_every_seed(warehouse, tmp_path)
     noop = [clean_news(Settings(input_dir=inputs, warehouse_dir=root)).run_id for _ in range(2)]  # nothing new
     data_runs = {r["run_id"] for r in ds.dataset(warehouse / "runs", partitioning="hive").to_table().to_pylist()}
     articles = ds.dataset(root / "articles", partitioning="hive").to_table().num_rows
@@ -233,12 +239,7 @@ def test_report_finds_a_run_by_id_the_latest_and_the_latest_with_new_inputs(
     from berita.flows.clean_news import clean_news
     from berita.settings import Settings
 
-    copy = tmp_path / "warehouse"
-    shutil.copytree(warehouse, copy)
-    inputs = tmp_path / "inputs"
-    inputs.mkdir()
-    for seed in SEEDS:
-        shutil.copy(seed, inputs / seed.name)
+    copy, inputs = _copy_with_every_seed(warehouse, tmp_path)
     clean_news(Settings(input_dir=str(inputs), warehouse_dir=str(copy), batch_size=1))  # nothing new: a no-op run
     reports = sorted((copy / "_reports").glob("*.html"))
     assert len(reports) == 4

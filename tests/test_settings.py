@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from berita.cli import _DOCUMENT_SETTINGS, _SETTING_FLAGS, UserError, build_parser
+from berita.cli import _DOCUMENT_SETTINGS, _FLAG_SETTINGS, UserError, build_parser
 from berita.cli import _settings as cli_settings
 from berita.settings import PROCESS_SETTINGS, Settings
 from tests.conftest import REPO
@@ -82,7 +82,7 @@ def test_a_bad_file_is_one_line_naming_the_setting(folder: Path, text: str, says
 
 def test_every_setting_has_a_flag_a_variable_and_a_file_key_and_is_read(folder: Path) -> None:
     """No dead settings: each is set by a flag of `berita run` (or `serve`), and read outside the settings module."""
-    flags = set(_SETTING_FLAGS) | set(_DOCUMENT_SETTINGS) | {"limits"}
+    flags = set(_FLAG_SETTINGS) | set(_DOCUMENT_SETTINGS) | {"limits"}
     assert set(Settings.model_fields) == flags
     code = "\n".join(p.read_text(encoding="utf-8") for p in (REPO / "src" / "berita").rglob("*.py"))
     code = code.replace((REPO / "src" / "berita" / "settings.py").read_text(encoding="utf-8"), "")

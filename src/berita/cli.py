@@ -32,20 +32,18 @@ class RunFailed(UserError):
     exit_code = EXIT_FAILED
 
 
-# The flags that set a setting, by the setting's name (the flag's dest where they differ).
-_SETTING_FLAGS = {
-    "input_dir": "input", "warehouse_dir": "warehouse", "batch_size": "batch_size", "prefect_home": "prefect_home",
-    "verbose": "verbose", "server_startup_timeout": "server_timeout", "strict": "strict", "line_model": "model",
-    "data_docs": "data_docs", "reprocess": "reprocess", "wait_seconds": "wait", "workers": "workers",
-    "dask_address": "dask_address", "schedule_timezone": "timezone",
-}  # fmt: skip
+# The settings the command line's own flags set (the others have their group: limits, documents), by name.
+_FLAG_SETTINGS = (
+    "input_dir", "warehouse_dir", "batch_size", "prefect_home", "verbose", "server_startup_timeout", "strict",
+    "line_model", "data_docs", "reprocess", "wait_seconds", "workers", "dask_address", "schedule_timezone",
+)  # fmt: skip
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     """The settings: defaults, the config file, BERITA_* variables, then the flags given."""
-    from berita.settings import ConfigError
+    from berita.settings import FLAG_DESTS, ConfigError
 
-    flags: dict[str, object] = {name: getattr(args, dest, None) for name, dest in _SETTING_FLAGS.items()}
+    flags: dict[str, object] = {name: getattr(args, FLAG_DESTS.get(name, name), None) for name in _FLAG_SETTINGS}
     flags.update({name: getattr(args, name, None) for name in _DOCUMENT_SETTINGS})
     flags["limits"] = _limits_given(args) or None
     try:

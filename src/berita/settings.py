@@ -195,14 +195,16 @@ def _source(name: str, given: Mapping[str, Any], config: Path | None) -> str:
             return limit_flag(name)
         return limit_env(name) if limit_env(name) in os.environ else f"[limits] {name} in {file}"
     if name in given:
-        return _FLAGS.get(name, "--" + name.replace("_", "-"))
+        return "--" + FLAG_DESTS.get(name, name).replace("_", "-")
     variable = f"BERITA_{name.upper()}"
     return variable if variable in os.environ else f"{name} in {file}"
 
 
-# The flags whose names are not the setting's name with dashes.
-_FLAGS = {"input_dir": "--input", "warehouse_dir": "--warehouse", "line_model": "--model", "wait_seconds": "--wait",
-          "server_startup_timeout": "--server-timeout", "schedule_timezone": "--timezone"}  # fmt: skip
+# The command line's flags whose names are not the setting's (their argparse dests): `--input` sets input_dir.
+FLAG_DESTS = {
+    "input_dir": "input", "warehouse_dir": "warehouse", "line_model": "model", "wait_seconds": "wait",
+    "server_startup_timeout": "server_timeout", "schedule_timezone": "timezone",
+}  # fmt: skip
 
 
 # Pydantic's messages for the errors a setting meets, in the words berita's other messages use.
